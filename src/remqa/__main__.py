@@ -1,0 +1,3 @@
+from remqa.cli import main
+
+raise SystemExit(main())

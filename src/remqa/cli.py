@@ -1,0 +1,98 @@
+"""The `remqa` command. RemqaError becomes a one-line message and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from remqa.errors import RemqaError
+from remqa.settings import Settings
+
+DESCRIPTION = """\
+Ask questions about your documents and get answers that quote their sources exactly.
+Works offline: no LLM, no key, no download needed.
+
+Typical use:
+  remqa ingest                 index the documents in ./corpus into ./index
+  remqa ask "How much gallium does China produce?"
+  remqa serve                  open the chat in your browser (http://127.0.0.1:7860)
+
+Settings can also come from REMQA_* environment variables (e.g. REMQA_CORPUS_DIR,
+REMQA_INDEX_DIR, REMQA_CHROMA_URL, REMQA_TOP_K); flags win over the environment.
+"""
+
+
+def _add_location_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corpus", type=Path, metavar="DIR", help="folder of documents (default: ./corpus)"
+    )
+    parser.add_argument(
+        "--index", type=Path, metavar="DIR", help="folder for the index (default: ./index)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="remqa", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="index the corpus folder (incremental: only new or changed files are embedded)",
+        description="Index .txt, .md, .pdf and .html files from the corpus folder (recursively) "
+        "into a Chroma index. Re-running embeds only new or changed files and removes deleted "
+        "ones. Unreadable files are skipped and listed with the reason.",
+    )
+    _add_location_flags(ingest)
+    ingest.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build a fresh index (needed after changing the embedding model or chunking); "
+        "the old index keeps answering until the new one is complete",
+    )
+    ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "corpus", None) is not None:
+        overrides["corpus_dir"] = args.corpus
+    if getattr(args, "index", None) is not None:
+        overrides["index_dir"] = args.index
+    if args.quiet or getattr(args, "json", False):
+        overrides["show_progress"] = False
+    return Settings(**overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from_args(args)
+        return _run(args, settings)
+    except RemqaError as exc:
+        print(f"remqa: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("remqa: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from remqa.assistant import Assistant
+
+    assistant = Assistant(settings)
+    if args.command == "ingest":
+        from remqa.render import print_ingest_report
+
+        report = assistant.ingest(rebuild=args.rebuild)
+        if args.json:
+            print(report.model_dump_json(indent=2))
+        else:
+            print_ingest_report(report)
+        return 0
+    raise AssertionError(f"unhandled command {args.command}")

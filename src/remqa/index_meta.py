@@ -1,0 +1,75 @@
+"""What built an index: recorded in the Chroma collection so vectors never mix."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from remqa.embedding import EMBED_DIM, embed_model_id
+from remqa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from remqa.settings import Settings
+from remqa.store import describe_store
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+INDEX_SCHEMA = 1
+SIGNATURE_KEYS = ("remqa_schema", "embed_model", "embed_dim", "chunking")
+
+
+def index_signature(settings: Settings) -> dict[str, Any]:
+    return {
+        "remqa_schema": INDEX_SCHEMA,
+        "embed_model": embed_model_id(),
+        "embed_dim": EMBED_DIM,
+        "chunking": (
+            f"sentences/max_words={settings.chunk_max_words}"
+            f"/overlap={settings.chunk_overlap_sentences}"
+        ),
+    }
+
+
+def check_signature(collection: Collection, settings: Settings) -> None:
+    """Refuse an index built differently: mixing models makes every similarity meaningless."""
+    found = collection.metadata or {}
+    wanted = index_signature(settings)
+    diffs = [
+        f"{key} {found.get(key)!r} (this run: {wanted[key]!r})"
+        for key in SIGNATURE_KEYS
+        if found.get(key) != wanted[key]
+    ]
+    if diffs:
+        raise IndexMismatchError(
+            f"The index in {describe_store(settings)} was built with a different setup: "
+            + "; ".join(diffs)
+            + ". Rebuild it with `remqa ingest --rebuild`."
+        )
+
+
+def create_collection(client: ClientAPI, name: str, settings: Settings) -> Collection:
+    return client.create_collection(
+        name,
+        metadata=index_signature(settings),
+        configuration={"hnsw": {"space": "cosine"}},
+        embedding_function=None,
+    )
+
+
+def open_collection(client: ClientAPI, settings: Settings) -> Collection:
+    """The existing, compatible collection; errors say whether to ingest or rebuild."""
+    try:
+        names = {c.name for c in client.list_collections()}
+        if settings.collection not in names:
+            raise IndexMissingError(
+                f"No index in {describe_store(settings)} yet. Build it with `remqa ingest`."
+            )
+        collection = client.get_collection(settings.collection, embedding_function=None)
+    except IndexMissingError:
+        raise
+    except Exception as exc:
+        raise IndexCorruptError(
+            f"The index in {describe_store(settings)} cannot be read "
+            f"({type(exc).__name__}: {exc}). Rebuild it with `remqa ingest --rebuild`."
+        ) from None
+    check_signature(collection, settings)
+    return collection

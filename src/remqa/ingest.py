@@ -1,0 +1,213 @@
+"""Corpus files -> sentence-aware chunks -> embeddings -> Chroma; incremental by content hash.
+
+The index itself is the record of what is ingested: each chunk carries its file's hash and
+the file's chunk count, so a file counts as done only when all its chunks are in. Deterministic
+ids make every step idempotent, so an ingest killed at any point converges on the next run.
+Old chunks are deleted only after their replacements are written: a failed ingest leaves the
+previous index answering.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock, Timeout
+
+from remqa.chunking import OffsetSentenceSplitter
+from remqa.errors import CorpusError, IndexLockedError
+from remqa.index_meta import check_signature, create_collection
+from remqa.loaders import ACCEPTED_TYPES, CorpusFile, UnreadableFile, extract_text, scan_corpus
+from remqa.models import IngestReport, SkippedFile
+from remqa.progress import progress_bar
+from remqa.settings import Settings
+from remqa.store import describe_store, open_client
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+    from llama_index.core.schema import BaseNode
+
+
+@dataclass
+class _IndexedFile:
+    file_hash: str = ""
+    n_chunks: int = -1
+    ids: set[str] = field(default_factory=set)
+    consistent: bool = True
+
+    def is_complete(self, content_hash: str) -> bool:
+        return self.consistent and self.file_hash == content_hash and len(self.ids) == self.n_chunks
+
+
+def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _indexed_files(collection: Collection, page: int) -> dict[str, _IndexedFile]:
+    """What the index holds, per source file."""
+    files: dict[str, _IndexedFile] = defaultdict(_IndexedFile)
+    offset = 0
+    while True:
+        got = collection.get(include=["metadatas"], limit=page, offset=offset)
+        for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+            entry = files[str(meta["source"])]
+            if entry.ids and (entry.file_hash, entry.n_chunks) != (
+                meta["file_hash"],
+                meta["n_chunks"],
+            ):
+                entry.consistent = False  # chunks of two versions: a change was interrupted
+            entry.file_hash, entry.n_chunks = str(meta["file_hash"]), int(str(meta["n_chunks"]))
+            entry.ids.add(chunk_id)
+        if len(got["ids"]) < page:
+            return files
+        offset += page
+
+
+def ingest_lock(settings: Settings) -> FileLock:
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.index_dir / ".ingest.lock"), timeout=0)
+
+
+def run_ingest(settings: Settings, rebuild: bool = False) -> IngestReport:
+    """Bring the index in step with the corpus; see the module docstring for the guarantees."""
+    began = time.perf_counter()
+    files, skipped_reasons = scan_corpus(settings.corpus_dir, settings.max_file_bytes)
+    if not files:
+        detail = f" ({len(skipped_reasons)} file(s) skipped as unsupported)" if skipped_reasons else ""
+        raise CorpusError(
+            f"No documents found in {settings.corpus_dir}/{detail}. Put {ACCEPTED_TYPES} "
+            "files there, or pass --corpus DIR."
+        )
+    lock = ingest_lock(settings)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IndexLockedError(
+            f"Another `remqa ingest` is running on {describe_store(settings)} "
+            f"(lock {lock.lock_file}). Wait for it to finish, then run this again."
+        ) from None
+    try:
+        report = _ingest_locked(settings, files, skipped_reasons, rebuild)
+    finally:
+        lock.release()
+    report.seconds = round(time.perf_counter() - began, 3)
+    return report
+
+
+def _ingest_locked(
+    settings: Settings, files: list[CorpusFile], skipped_reasons: dict[str, str], rebuild: bool
+) -> IngestReport:
+    from llama_index.core import Document
+    from llama_index.core.ingestion import IngestionPipeline
+
+    client = open_client(settings)
+    page = max(1, min(client.get_max_batch_size(), 1000))
+    names = {c.name for c in client.list_collections()}
+    target_name = f"{settings.collection}-rebuild" if rebuild else settings.collection
+    if rebuild and target_name in names:
+        client.delete_collection(target_name)  # left by an interrupted rebuild
+    if target_name in names and not rebuild:
+        collection = client.get_collection(target_name, embedding_function=None)
+        check_signature(collection, settings)
+    else:
+        collection = create_collection(client, target_name, settings)
+
+    indexed = _indexed_files(collection, page)
+    report = IngestReport(corpus_dir=str(settings.corpus_dir), index=describe_store(settings))
+    report.rebuilt = rebuild
+    documents: list[Document] = []
+    for file in files:
+        entry = indexed.get(file.source)
+        if entry is not None and entry.is_complete(file.content_hash):
+            report.unchanged.append(file.source)
+            continue
+        try:
+            text = extract_text(file)
+        except UnreadableFile as exc:
+            skipped_reasons[file.source] = str(exc)
+            continue
+        (report.changed if entry is not None else report.added).append(file.source)
+        documents.append(
+            Document(
+                id_=file.source,
+                text=text,
+                metadata={"source": file.source, "file_hash": file.content_hash},
+            )
+        )
+    report.skipped = [SkippedFile(source=s, reason=r) for s, r in sorted(skipped_reasons.items())]
+    if not documents and not report.unchanged:
+        raise CorpusError(
+            f"No usable documents in {settings.corpus_dir}/: "
+            + "; ".join(f"{s.source}: {s.reason}" for s in report.skipped[:3])
+            + f". Put {ACCEPTED_TYPES} files with text there, or pass --corpus DIR."
+        )
+
+    splitter = OffsetSentenceSplitter(
+        max_words=settings.chunk_max_words,
+        overlap_sentences=settings.chunk_overlap_sentences,
+        include_metadata=True,
+        include_prev_next_rel=False,
+    )
+    nodes: list[BaseNode] = IngestionPipeline(transformations=[splitter]).run(
+        documents=documents, show_progress=False
+    )
+    existing_ids = {i for entry in indexed.values() for i in entry.ids}
+    reused = [n for n in nodes if n.node_id in existing_ids]
+    fresh = [n for n in nodes if n.node_id not in existing_ids]
+    _write(collection, reused, fresh, settings, page)
+
+    keep = {n.node_id for n in nodes} | {
+        i for s in report.unchanged for i in indexed[s].ids
+    }
+    stale = sorted(existing_ids - keep)
+    for batch in _batches(stale, page):
+        collection.delete(ids=list(batch))
+    corpus_sources = {f.source for f in files}
+    report.removed = sorted(s for s in indexed if s not in corpus_sources)
+    report.chunks_embedded = len(fresh)
+    report.chunks_deleted = len(stale)
+    report.chunks_total = collection.count()
+
+    if rebuild:
+        if settings.collection in {c.name for c in client.list_collections()}:
+            client.delete_collection(settings.collection)
+        collection.modify(name=settings.collection)
+    return report
+
+
+def _write(
+    collection: Collection,
+    reused: list[BaseNode],
+    fresh: list[BaseNode],
+    settings: Settings,
+    page: int,
+) -> None:
+    """Re-label chunks that are already embedded; embed and upsert the rest in batches."""
+    from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+    def metadata(node: BaseNode) -> dict[str, Any]:
+        return node_to_metadata_dict(node, remove_text=True, flat_metadata=False)
+
+    for batch in _batches(reused, page):
+        collection.update(ids=[n.node_id for n in batch], metadatas=[metadata(n) for n in batch])
+    if not fresh:
+        return
+    from remqa.embedding import load_embed_model
+
+    embed_model = load_embed_model(settings.embed_batch_size)
+    batch_size = min(page, max(settings.embed_batch_size * 4, 64))
+    with progress_bar("Embedding chunks", len(fresh), settings.show_progress) as advance:
+        for batch in _batches(fresh, batch_size):
+            texts = [n.get_content() for n in batch]
+            vectors = embed_model.get_text_embedding_batch(texts)
+            collection.upsert(
+                ids=[n.node_id for n in batch],
+                embeddings=vectors,  # type: ignore[arg-type]
+                metadatas=[metadata(n) for n in batch],
+                documents=texts,
+            )
+            advance(len(batch))

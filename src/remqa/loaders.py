@@ -1,0 +1,119 @@
+"""Finding corpus files and turning each into plain text whose offsets citations use.
+
+For .txt and .md the text is exactly what `open(path, encoding="utf-8").read()` returns
+(universal newlines), so `text[start:end]` is the quote. For .pdf and .html it is the
+extracted text (text layer / visible text); `Assistant.source_text()` returns it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from remqa.errors import CorpusError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+PDF_SUFFIXES = {".pdf"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
+ACCEPTED_TYPES = ".txt, .md, .pdf or .html"
+
+
+@dataclass(frozen=True)
+class CorpusFile:
+    """A file found in the corpus, before its text is extracted."""
+
+    source: str  # path relative to the corpus folder, with forward slashes
+    path: Path
+    content_hash: str  # sha256 of the raw bytes
+
+
+class UnreadableFile(Exception):
+    """Raised by `extract_text` with the reason the file is skipped."""
+
+
+def scan_corpus(corpus_dir: Path, max_file_bytes: int) -> tuple[list[CorpusFile], dict[str, str]]:
+    """Walk the corpus: supported files with their hashes, and {source: reason} for the rest."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(
+            f"Corpus folder {corpus_dir}/ does not exist. Create it and put {ACCEPTED_TYPES} "
+            "files there, or pass --corpus DIR."
+        )
+    files: list[CorpusFile] = []
+    skipped: dict[str, str] = {}
+    for path in sorted(corpus_dir.rglob("*")):
+        rel = path.relative_to(corpus_dir)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue  # hidden files and folders (.git, .DS_Store) are not documents
+        source = rel.as_posix()
+        suffix = path.suffix.lower()
+        if suffix not in SUPPORTED_SUFFIXES:
+            skipped[source] = f"unsupported file type '{suffix or '(none)'}' (use {ACCEPTED_TYPES})"
+            continue
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            skipped[source] = (
+                f"{size:,} bytes is over the {max_file_bytes:,}-byte limit "
+                "(raise REMQA_MAX_FILE_BYTES)"
+            )
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        files.append(CorpusFile(source=source, path=path, content_hash=digest))
+    return files, skipped
+
+
+def extract_text(file: CorpusFile) -> str:
+    """The text of one file; raises UnreadableFile with a reason a person can act on."""
+    data = file.path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    suffix = file.path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        text = _pdf_text(data)
+    elif suffix in HTML_SUFFIXES:
+        text = _html_text(_decode(data))
+    else:
+        text = _decode(data)
+    if not text.strip():
+        raise UnreadableFile("no text in file")
+    return text
+
+
+def _decode(data: bytes) -> str:
+    if b"\x00" in data[:8192]:
+        raise UnreadableFile("binary data, not text (NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"not UTF-8 text (bad byte at offset {exc.start}); re-save it as UTF-8"
+        ) from None
+    # Same newline handling as open(): citations are offsets into what users read back.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadableFile(f"corrupt or unreadable PDF ({type(exc).__name__})") from None
+    text = "\n\n".join(page.strip() for page in pages)
+    if not text.strip():
+        raise UnreadableFile("PDF has no text layer (scanned image?); run OCR on it first")
+    return text
+
+
+def _html_text(markup: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup(["script", "style", "noscript", "template", "head"]):
+        tag.decompose()
+    lines = (line.strip() for line in soup.get_text("\n").splitlines())
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,52 @@
+"""Typed results at every public boundary."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """One cited passage: `source_text[start:end] == quote`, exactly."""
+
+    id: int = Field(description="The number used in the answer's [n] marker.")
+    source: str = Field(description="File path relative to the corpus folder.")
+    quote: str
+    start: int
+    end: int
+    score: float = Field(description="Retrieval score of the passage the quote came from.")
+
+
+class Answer(BaseModel):
+    """An answer and the passages it rests on."""
+
+    question: str
+    text: str = Field(description="The answer, with [n] citation markers.")
+    citations: list[Citation] = Field(default_factory=list)
+    refused: bool = Field(False, description="True when the documents do not hold the answer.")
+    resolved_question: str | None = Field(
+        None, description="The question as understood after resolving a follow-up."
+    )
+    backend: str = "extractive"
+    notices: list[str] = Field(default_factory=list)
+
+
+class SkippedFile(BaseModel):
+    source: str
+    reason: str
+
+
+class IngestReport(BaseModel):
+    """What one ingest did."""
+
+    corpus_dir: str
+    index: str
+    added: list[str] = Field(default_factory=list)
+    changed: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list)
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    chunks_deleted: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0

@@ -1,0 +1,39 @@
+"""The one settings object. Built at the entry points (CLI, app.py, tests) and passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything remqa can be told; each field can be set as an env var `REMQA_<NAME>`."""
+
+    model_config = SettingsConfigDict(env_prefix="REMQA_", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of documents to index.")
+    index_dir: Path = Field(Path("index"), description="Folder where the Chroma index lives.")
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a Chroma server; unset: embedded Chroma in index_dir."
+    )
+    collection: str = Field("remqa", description="Chroma collection name.")
+
+    chunk_max_words: int = Field(120, ge=20, le=2000, description="Largest chunk, in words.")
+    chunk_overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by chunks.")
+    embed_batch_size: int = Field(64, ge=1, le=4096)
+    max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped.")
+
+    top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused.")
+    max_citations: int = Field(6, ge=1, le=50, description="Most passages shown per answer.")
+
+    llm: Literal["extractive", "openai-like", "ollama"] = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(30.0, gt=0)
+
+    show_progress: bool = Field(True, description="Progress bars on the terminal.")
