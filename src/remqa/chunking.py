@@ -65,7 +65,9 @@ def _trim(text: str, span: Span) -> Span | None:
 
 def _split_long(text: str, span: Span, max_words: int) -> list[Span]:
     """Cut a sentence longer than max_words at word boundaries."""
-    words = [(m.start() + span[0], m.end() + span[0]) for m in _WORD.finditer(text[span[0] : span[1]])]
+    words = [
+        (m.start() + span[0], m.end() + span[0]) for m in _WORD.finditer(text[span[0] : span[1]])
+    ]
     if len(words) <= max_words:
         return [span]
     return [

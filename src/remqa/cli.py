@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from remqa import __version__
 from remqa.errors import RemqaError
 from remqa.settings import Settings
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="remqa", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    parser.add_argument("--version", action="version", version=f"remqa {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser(

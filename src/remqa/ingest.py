@@ -77,7 +77,9 @@ def run_ingest(settings: Settings, rebuild: bool = False) -> IngestReport:
     began = time.perf_counter()
     files, skipped_reasons = scan_corpus(settings.corpus_dir, settings.max_file_bytes)
     if not files:
-        detail = f" ({len(skipped_reasons)} file(s) skipped as unsupported)" if skipped_reasons else ""
+        detail = (
+            f" ({len(skipped_reasons)} file(s) skipped as unsupported)" if skipped_reasons else ""
+        )
         raise CorpusError(
             f"No documents found in {settings.corpus_dir}/{detail}. Put {ACCEPTED_TYPES} "
             "files there, or pass --corpus DIR."
@@ -152,7 +154,7 @@ def _ingest_locked(
         include_metadata=True,
         include_prev_next_rel=False,
     )
-    nodes: list[BaseNode] = IngestionPipeline(transformations=[splitter]).run(
+    nodes: Sequence[BaseNode] = IngestionPipeline(transformations=[splitter]).run(
         documents=documents, show_progress=False
     )
     existing_ids = {i for entry in indexed.values() for i in entry.ids}
@@ -160,9 +162,7 @@ def _ingest_locked(
     fresh = [n for n in nodes if n.node_id not in existing_ids]
     _write(collection, reused, fresh, settings, page)
 
-    keep = {n.node_id for n in nodes} | {
-        i for s in report.unchanged for i in indexed[s].ids
-    }
+    keep = {n.node_id for n in nodes} | {i for s in report.unchanged for i in indexed[s].ids}
     stale = sorted(existing_ids - keep)
     for batch in _batches(stale, page):
         collection.delete(ids=list(batch))

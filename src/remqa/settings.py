@@ -17,7 +17,8 @@ class Settings(BaseSettings):
     corpus_dir: Path = Field(Path("corpus"), description="Folder of documents to index.")
     index_dir: Path = Field(Path("index"), description="Folder where the Chroma index lives.")
     chroma_url: str | None = Field(
-        None, description="http://host:port of a Chroma server; unset: embedded Chroma in index_dir."
+        None,
+        description="http://host:port of a Chroma server; unset: embedded Chroma in index_dir.",
     )
     collection: str = Field("remqa", description="Chroma collection name.")
 
