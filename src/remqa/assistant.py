@@ -1,19 +1,131 @@
-"""Assistant: the Python API."""
+"""Assistant: the Python API. Composes a retriever and an answerer, like LlamaIndex's
+RetrieverQueryEngine composes a retriever and a response synthesizer."""
 
 from __future__ import annotations
 
-from remqa.models import IngestReport
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from remqa.errors import IndexMissingError, QuestionError
+from remqa.models import Answer, IngestReport
 from remqa.settings import Settings
+
+if TYPE_CHECKING:
+    from llama_index.core.base.base_query_engine import BaseQueryEngine
+
+    from remqa.answer import ExtractiveAnswerer
+    from remqa.retrieve import HybridRetriever
+
+HistoryTurn = tuple[str, "Answer | str"]
 
 
 class Assistant:
-    """Indexes a corpus and answers questions about it with exact citations."""
+    """Indexes a corpus and answers questions about it with exact citations.
+
+    Opening the index is lazy: `Assistant()` is instant; the first `ask` loads the model and
+    the index (building the index first if there is none).
+    """
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        self._retriever: HybridRetriever | None = None
+        self._answerer: ExtractiveAnswerer | None = None
+        self._lock = threading.Lock()
 
     def ingest(self, rebuild: bool = False) -> IngestReport:
         """Bring the index in step with the corpus folder (incremental)."""
         from remqa.ingest import run_ingest
 
-        return run_ingest(self.settings, rebuild=rebuild)
+        report = run_ingest(self.settings, rebuild=rebuild)
+        self._retriever = None  # reload on next ask: the index changed
+        return report
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        self._load()
+        assert self._retriever is not None
+        return self._retriever
+
+    def _load(self) -> None:
+        with self._lock:  # one load, even when the first questions arrive together
+            if self._retriever is not None:
+                return
+            from remqa.answer import ExtractiveAnswerer
+            from remqa.index_meta import open_collection
+            from remqa.retrieve import HybridRetriever
+            from remqa.store import open_client
+
+            client = open_client(self.settings)
+            try:
+                collection = open_collection(client, self.settings)
+            except IndexMissingError:
+                self.ingest()  # first use: build the index rather than fail
+                collection = open_collection(client, self.settings)
+            retriever = HybridRetriever(collection, self.settings)
+            self._answerer = ExtractiveAnswerer(
+                retriever.stats,
+                retriever.paragraph_before,
+                max_citations=self.settings.max_citations,
+            )
+            self._retriever = retriever
+
+    def check_question(self, question: str) -> str:
+        """The question, stripped; QuestionError when it cannot be asked."""
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionError("The question is empty. Type a question about your documents.")
+        if len(question) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"The question is {len(question):,} characters long; the limit is "
+                f"{self.settings.max_question_chars:,} (REMQA_MAX_QUESTION_CHARS). Shorten it."
+            )
+        return " ".join(question.split())
+
+    def resolve(self, question: str, history: Sequence[HistoryTurn] = ()) -> str:
+        """The question made self-contained using the conversation so far."""
+        from remqa.followup import resolve_followup
+
+        previous = None
+        if history:
+            last_q, last_a = history[-1]
+            previous = last_a.resolved_question if isinstance(last_a, Answer) else None
+            previous = previous or last_q
+        return resolve_followup(question, previous, self._word_similarity)
+
+    def _word_similarity(self, word: str, others: list[str]) -> list[float]:
+        """Cosine similarity of `word` to each of `others`, by the embedding model."""
+        from remqa.embedding import load_embed_model
+
+        model = load_embed_model(self.settings.embed_batch_size)
+        vectors = model.get_text_embedding_batch([word, *others])
+        return [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
+
+    def ask(self, question: str, history: Sequence[HistoryTurn] = ()) -> Answer:
+        """Answer a question from the documents; `history` holds earlier (question, answer)
+        turns so that follow-ups like "And germanium?" are understood."""
+        from remqa.question import analyze
+
+        question = self.check_question(question)
+        resolved = self.resolve(question, history)
+        passages = self.retriever.retrieve(resolved)
+        assert self._answerer is not None
+        answer = self._answerer.answer(question, analyze(resolved), passages)
+        if resolved != question:
+            answer.resolved_question = resolved
+        return answer
+
+    def source_text(self, source: str) -> str:
+        """The text citations of `source` are offsets into (the extracted text for PDF/HTML)."""
+        from remqa.loaders import CorpusFile, extract_text
+
+        path = (self.settings.corpus_dir / source).resolve()
+        if not path.is_relative_to(self.settings.corpus_dir.resolve()) or not path.is_file():
+            raise QuestionError(f"{source} is not a file of the corpus {self.settings.corpus_dir}/")
+        return extract_text(CorpusFile(source=source, path=path, content_hash=""))
+
+    @property
+    def query_engine(self) -> BaseQueryEngine:
+        """This assistant as a LlamaIndex query engine, to compose with other LlamaIndex parts."""
+        from remqa.engine import RemqaQueryEngine
+
+        return RemqaQueryEngine(self)

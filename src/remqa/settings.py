@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     )
     collection: str = Field("remqa", description="Chroma collection name.")
 
-    chunk_max_words: int = Field(120, ge=20, le=2000, description="Largest chunk, in words.")
+    chunk_max_words: int = Field(60, ge=20, le=2000, description="Largest chunk, in words.")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by chunks.")
     embed_batch_size: int = Field(64, ge=1, le=4096)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped.")

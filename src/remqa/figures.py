@@ -1,0 +1,330 @@
+"""Find numeric figures (percentages, money, tonnages, years, multipliers, counts) in English text.
+
+The answer engine uses this to tell whether a sentence holds the kind of figure a question asks
+for and to check that every figure in an answer is backed by a cited quote; the eval suite uses
+it to match gold figures against answers. Values are normalised (scale words applied, units made
+canonical) so that "$15bn" and "15 billion dollars" compare equal.
+
+Design notes:
+- Ordinals ("4th place", "fourth") are not figures; they rank, they do not measure.
+- Number words ("eight") are counts only when a plural noun follows, directly or after one
+  modifier ("eight national projects"), so "one of the largest" yields nothing.
+- A bare 4-digit integer 1000-2100 is a year, even before a plural noun ("2000 mines").
+- Ranges are built by joining two adjacent figures over "-", "–", "to" (not "from X to Y",
+  which is a change between two values) or "between X and Y".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
+
+FigureKind = Literal["percent", "money", "quantity", "year", "multiplier", "count"]
+
+
+def _alts(spec: str, sep: str = "|") -> list[str]:
+    """Split a word list; keeps the tables below compact and readable."""
+    return spec.split(sep)
+
+
+def _trie(words: list[str]) -> str:
+    """Alternation factored by prefix: re tries branches one by one, so this keeps scans fast."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [
+            (r"\s+" if ch == " " else re.escape(ch)) + emit(sub) for ch, sub in node.items() if ch
+        ]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(alts) == 1 else body + "?"
+
+    return emit(root)
+
+
+_SMALL = _alts(
+    "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen"
+)
+_TENS = _alts("twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety")
+_WORD_VALUES: dict[str, float] = {w: float(i) for i, w in enumerate(_SMALL)}
+for _i, _t in enumerate(_TENS):
+    _WORD_VALUES[_t] = 20.0 + 10 * _i
+    for _j in range(1, 10):
+        _WORD_VALUES[f"{_t}-{_SMALL[_j]}"] = 20.0 + 10 * _i + _j
+_WORD_VALUES.update(hundred=100.0, thousand=1000.0)
+_WORDS = _trie(list(_WORD_VALUES))
+
+_QUALIFIERS: dict[str, str] = {
+    phrase: canonical
+    for canonical, phrases in (
+        ("gt", "more than|greater than|over|above|exceeds|exceeded|exceeding|exceed|at least|"
+         "in excess of|upwards of"),
+        ("lt", "less than|fewer than|under|below|up to|at most|no more than|not more than|"
+         "not exceed|not exceeding|not to exceed|does not exceed|do not exceed|did not exceed|"
+         "doesn't exceed|as much as|as many as"),
+        ("approx", "about|approximately|approx|around|roughly|nearly|almost|circa|close to|"
+         "an estimated|estimated|~"),
+    )
+    for phrase in _alts(phrases)
+}  # fmt: skip
+_QUAL_RE = _trie([q for q in _QUALIFIERS if q != "~"])
+
+# Canonical unit table: lower-cased, whitespace-collapsed spelling -> (kind, unit, factor).
+_UNITS: dict[str, tuple[FigureKind, str, float]] = {
+    **dict.fromkeys(["%", "percent", "per cent", "pct"], ("percent", "%", 1.0)),
+    **dict.fromkeys(["percentage point", "percentage points"], ("percent", "pp", 1.0)),
+    **dict.fromkeys(
+        _alts("t|ton|tons|tonne|tonnes|metric ton|metric tons|metric tonne|metric tonnes"),
+        ("quantity", "t", 1.0),
+    ),
+    "kt": ("quantity", "t", 1e3),
+    "mt": ("quantity", "t", 1e6),  # the regex only admits the spelling "Mt"
+    "kg": ("quantity", "kg", 1.0),
+    "km": ("quantity", "km", 1.0),
+    **dict.fromkeys(
+        ["$", "us$", "usd", "dollar", "dollars", "us dollar", "us dollars"], ("money", "USD", 1.0)
+    ),
+    **dict.fromkeys(["€", "eur", "euro", "euros"], ("money", "EUR", 1.0)),
+    **dict.fromkeys(["£", "gbp"], ("money", "GBP", 1.0)),
+    **dict.fromkeys(["rub", "ruble", "rubles", "rouble", "roubles"], ("money", "RUB", 1.0)),
+    **dict.fromkeys(["cny", "rmb", "yuan"], ("money", "CNY", 1.0)),
+}
+_SCALES = dict(
+    zip(
+        _alts("hundred|thousand|million|billion|trillion|k|m|mn|b|bn|tn"),
+        (1e2, 1e3, 1e6, 1e9, 1e12, 1e3, 1e6, 1e6, 1e9, 1e9, 1e12),
+        strict=True,
+    )
+)
+
+# A number never starts inside a word, a decimal, "COVID-19", or a thousands group ("1,000").
+_NUM = (
+    r"(?<![\w.])(?<![A-Za-z]-)(?!(?<=[0-9],)[0-9]{3}(?![0-9]))"
+    r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,4}(?![0-9])|[0-9]{1,15})(?:\.[0-9]+)?"
+)
+_CUR_RE = r"(?:(?<![A-Za-z])(?:US\s?\$|USD|EUR|GBP|RUB|CNY|RMB)|[$€£])\s?"
+_UNIT_RE = (
+    r"%|(?i:percentage\s+points?|per\s?cent|pct|(?:us\s+)?dollars?|euros?|r(?:o)?ubles?|yuan"
+    r"|metric\s+ton(?:ne)?s?|tonnes?|tons?)(?![A-Za-z])"
+    r"|(?:USD|EUR|GBP|RUB|CNY|RMB|kt|Mt|t|kg|km)(?![A-Za-z])"
+)
+_PATTERN = re.compile(
+    r"(?=[\[0-9$€£~A-Za-z])"  # cheap reject of positions that cannot start a figure
+    r"(?:(?P<cite>\[[0-9]{1,4}(?:\s*[,;–-]\s*[0-9]{1,4})*\])"
+    rf"|(?:(?P<qual>(?i:\b{_QUAL_RE}\b\.?)|~)\s*)?(?:"
+    r"(?i:\b(?P<twice>twice|thrice)\b)"
+    rf"|(?P<cur>{_CUR_RE})?(?:(?P<num>{_NUM})"
+    rf"|(?i:\b(?P<word>{_WORDS})(?=[-\s]?fold|[^A-Za-z-]|$)))(?:"
+    r"(?P<mult>\s?-?\s?(?i:fold)\b|\s+(?i:times)\b|(?<=[0-9])[x×](?![A-Za-z0-9]))"
+    r"|(?:\s?(?P<scale>(?i:hundred|thousand|million|billion|trillion|bn|mn|tn))(?![A-Za-z])"
+    r"|(?(cur)(?P<sscale>[kKmMbB])(?![A-Za-z])|(?!)))?"
+    rf"(?:\s?(?P<unit>{_UNIT_RE}))?(?:(?<=%)|(?![A-Za-z0-9]))"
+    r")))(?=(?:\s+(?P<w1>[A-Za-z]+)(?:\s+(?P<w2>[A-Za-z]+))?)?)"
+)
+_STOP = set(
+    _alts(
+        "a an the of and or but nor to in on at by for with from into per as than that this "
+        "these those which who whom whose is are was were be been being has have had its it "
+        "their his her our your they we he she more less most also not no so if then thus yes "
+        "does always perhaps whereas sometimes afterwards towards besides across unless times "
+        "percent",
+        " ",
+    )
+)
+_CONNECTOR = re.compile(r"\s?[-–—]\s?|\s+(?:to|and)\s+")
+_BEFORE = {"to": re.compile(r"(?i)\bfrom\s+$"), "and": re.compile(r"(?i)\bbetween\s+$")}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One figure in a text, normalised so differently written figures compare equal.
+
+    `text` includes a leading qualifier ("up to 38%"); a count's noun is kept in `unit`
+    ("17 metals" -> text "17", unit "metal") so that the text stays the number itself.
+    """
+
+    text: str
+    start: int
+    end: int
+    kind: FigureKind
+    low: float
+    high: float
+    unit: str | None = None
+    qualifier: str | None = None
+
+    @property
+    def is_range(self) -> bool:
+        """True for a span such as 80-95%, which only ever matches another span."""
+        return self.high != self.low
+
+
+class _Tok(NamedTuple):
+    """A figure plus what range-joining needs: its scale, and whether it has no unit."""
+
+    fig: Figure
+    scale: float = 1.0
+    plain: bool = False  # a count with no currency or unit, which may borrow a neighbour's
+    spelled: bool = False  # a number word; these never form ranges ("1- thousand" is noise)
+
+
+def _singular(word: str) -> str | None:
+    """Singular of a plural noun, or None when the word does not look like one."""
+    w = word.lower()
+    if len(w) < 3 or w in _STOP or not w.endswith("s") or w.endswith(("ss", "us", "is")):
+        return None
+    if w in ("species", "series"):
+        return w
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("sses", "xes", "ches", "shes", "zes")):
+        return w[:-2]
+    return w[:-1]
+
+
+def _count_unit(w1: str | None, w2: str | None, strict: bool = False) -> str | None:
+    """The noun a count counts: the next word if plural, else the one after a modifier.
+
+    strict (used for number words) accepts lower-case words only, so "Three Gorges" is no count.
+    """
+    if w1 is None or w1.lower() in _STOP or (strict and not w1.islower()):
+        return None
+    if (noun := _singular(w1)) or w2 is None or (strict and not w2.islower()):
+        return noun
+    return _singular(w2)
+
+
+def _token(m: re.Match[str]) -> _Tok | None:
+    """Turn one regex match into a token, or None for citations and lone number words."""
+    names = ("qual", "twice", "word", "num", "mult", "scale", "sscale", "cur", "unit", "w1", "w2")
+    qual, twice, word, num, mult, sc, ssc, cur, unit_w, w1, w2 = m.group(*names)
+    kind: FigureKind = "count"
+    unit: str | None = None
+    scale, plain = 1.0, False
+    if twice:
+        kind, value = "multiplier", 2.0 if twice.lower() == "twice" else 3.0
+    elif num is None and word is None:
+        return None  # a citation marker
+    else:
+        value = float(num.replace(",", "")) if num else _WORD_VALUES[word.lower()]
+        scale = _SCALES[(sc or ssc).lower()] if sc or ssc else 1.0
+        value *= scale
+        if mult:
+            kind = "multiplier"
+        elif cur or unit_w:
+            key = "".join(cur.split()) if cur else " ".join(unit_w.split())
+            kind, unit, factor = _UNITS[key.lower()]
+            value *= factor
+        elif num and len(num) == 4 and num.isdigit() and 1000 <= value <= 2100:
+            kind = "year"
+        else:
+            unit, plain = _count_unit(w1, w2, strict=not num), True
+            if unit is None and not num and scale == 1.0:
+                return None  # "one of the largest": a number word but no counted noun
+    q = _QUALIFIERS[" ".join(qual.lower().rstrip(".").split())] if qual else None
+    fig = Figure(m[0], m.start(), m.end(), kind, value, value, unit, q)
+    return _Tok(fig, scale, plain, bool(word or twice))
+
+
+def _join(a: _Tok, b: _Tok, text: str) -> _Tok | None:
+    """Join two adjacent figures into a range when the text between them says so."""
+    fa, fb = a.fig, b.fig
+    gap = text[fa.end : fb.start]
+    if not gap or len(gap) > 7 or fa.is_range or fb.qualifier or a.spelled or b.spelled:
+        return None
+    if not _CONNECTOR.fullmatch(gap):
+        return None
+    word, start = gap.strip().lower(), fa.start
+    if word in ("to", "and"):  # "from X to Y" is a change, not a range; "X and Y" needs "between"
+        lead = _BEFORE[word].search(text, max(0, fa.start - 9), fa.start)
+        if (word == "to") == (lead is not None):
+            return None
+        start = lead.start() if lead else start
+    low, high, kind, unit = fa.low, fb.high, fb.kind, fb.unit
+    if fa.kind == "year" and b.plain and b.scale == 1 and len(fb.text) == 2 and word in "-–—":
+        high, kind, unit = fa.low // 100 * 100 + fb.low, "year", None  # 2023-24
+    elif "year" in (fa.kind, fb.kind) and fa.kind != fb.kind:
+        return None
+    elif a.plain:
+        unit = fb.unit or fa.unit
+    elif b.plain:
+        kind, unit = fa.kind, fa.unit
+    elif fa.kind != fb.kind or (fa.unit and fb.unit and fa.unit != fb.unit):
+        return None
+    else:
+        unit = fb.unit or fa.unit
+    if a.scale == 1 and b.scale != 1:  # $5-10 million
+        low *= b.scale
+    elif b.scale == 1 and a.scale != 1:
+        high *= a.scale
+    if not low < high:
+        return None
+    fig = Figure(text[start : fb.end], start, fb.end, kind, low, high, unit, fa.qualifier)
+    return _Tok(fig, max(a.scale, b.scale))
+
+
+def find_figures(text: str) -> list[Figure]:
+    """All figures in text, in order, non-overlapping. Citation markers like [1] are skipped."""
+    out: list[_Tok] = []
+    for m in _PATTERN.finditer(text):
+        tok = _token(m)
+        if tok is None:
+            continue
+        joined = _join(out[-1], tok, text) if out else None
+        if joined is not None:
+            out[-1] = joined
+        else:
+            out.append(tok)
+    return [t.fig for t in out]
+
+
+def parse_figure(value: str) -> Figure:
+    """Parse one gold figure such as '98.8%', '$430 million', '80-95%' or 'eightfold'."""
+    found = find_figures(value)
+    word = value.strip()
+    if not found and word.lower() in _WORD_VALUES:
+        start = value.index(word)
+        num = _WORD_VALUES[word.lower()]
+        return Figure(word, start, start + len(word), "count", num, num)
+    if not found:
+        raise ValueError(f"no figure found in {value!r}")
+    if len(found) > 1:
+        texts = ", ".join(repr(f.text) for f in found)
+        raise ValueError(f"expected one figure in {value!r}, found {len(found)}: {texts}")
+    return found[0]
+
+
+def _close(x: float, y: float) -> bool:
+    """Equal within a relative tolerance of 1e-9, so 0.1*1e9 matches 1e8."""
+    return x == y or abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+
+
+def same_figure(a: Figure, b: Figure) -> bool:
+    """Same kind, value(s) and compatible unit; a range only equals a range. Ignores qualifier."""
+    return (
+        a.kind == b.kind
+        and a.is_range == b.is_range
+        and _close(a.low, b.low)
+        and _close(a.high, b.high)
+        and (a.unit is None or b.unit is None or a.unit == b.unit)
+    )
+
+
+def contains_figure(text: str, figure: Figure | str) -> bool:
+    """True when some figure found in text is the same figure as `figure`."""
+    target = parse_figure(figure) if isinstance(figure, str) else figure
+    return any(same_figure(f, target) for f in find_figures(text))
+
+
+def figures_of_kind(text: str, kinds: set[FigureKind]) -> list[Figure]:
+    """The figures in text whose kind is one of `kinds`, e.g. to spot a sentence with a year."""
+    return [f for f in find_figures(text) if f.kind in kinds]

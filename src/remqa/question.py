@@ -1,0 +1,125 @@
+"""Understanding a question without an LLM: what kind of figure it asks for, and its terms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from remqa.figures import FigureKind
+from remqa.textproc import STOPWORDS, Token, tokenize
+
+# Words that say what kind of answer is wanted; they are not the subject of the question.
+_PERCENT_CUES = {
+    "share", "shares", "percentage", "percent", "proportion", "fraction", "portion", "stake",
+    "slice", "%", "percentages", "part",
+}  # fmt: skip
+_MONEY_CUES = {
+    "worth", "value", "valued", "values", "cost", "costs", "price", "prices", "dollars",
+    "dollar", "money", "invest", "investment", "investments", "revenue", "spend", "spent",
+    "funding", "usd", "$",
+}  # fmt: skip
+_QUANTITY_UNITS = {"ton", "tons", "tonne", "tonnes", "tonnage", "kilograms", "kg", "t"}
+_QUANTITY_CUES = _QUANTITY_UNITS | {"volume", "capacity", "amount", "quantity"}
+_YEAR_CUES = {"when", "year"}
+_MULTIPLIER_CUES = {"times", "fold", "factor", "multiply", "multiplied"}
+_CHANGE_VERBS = {"rise", "rose", "grow", "grew", "increase", "increased", "expand", "change"}
+_SCAFFOLD = {
+    "much", "many", "big", "large", "larger", "largest", "high", "number", "amount", "level",
+    "figure", "figures", "total", "roughly", "approximately", "exactly", "about", "around",
+    "respective", "respectively", "compare", "contrast", "between", "according", "does", "do",
+    "did", "doing", "name", "called", "named", "happen", "happened", "go", "goes", "way",
+}  # fmt: skip
+GENERIC = _PERCENT_CUES | _MONEY_CUES | _QUANTITY_CUES | _YEAR_CUES | _MULTIPLIER_CUES | _SCAFFOLD
+# Words that end the noun phrase after "how many".
+_UNIT_STOP = sorted(STOPWORDS | {"exist", "remain", "operate", "work"})
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how"}
+_YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2}|2100)$")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of the question that a passage should contain."""
+
+    text: str
+    stem: str
+    entity: bool  # a name: a passage about something else does not answer the question
+    year: bool = False
+    group: int = -1  # words of one name share a group ("US Geological Survey")
+
+
+@dataclass
+class QuestionAnalysis:
+    text: str
+    kinds: frozenset[FigureKind] = frozenset()  # empty: not a figure question
+    count_unit: str | None = None  # "how many operating mines" -> "mines"
+    terms: list[Term] = field(default_factory=list)
+
+    @property
+    def wants_figure(self) -> bool:
+        return bool(self.kinds)
+
+    @property
+    def years(self) -> set[str]:
+        return {t.text for t in self.terms if t.year}
+
+
+def analyze(question: str) -> QuestionAnalysis:
+    tokens = tokenize(question)
+    lower = [t.text.lower() for t in tokens]
+    kinds, count_unit = _expected_kinds(question.lower(), lower)
+    terms: list[Term] = []
+    seen: set[str] = set()
+    group, last_entity_index = -1, -2
+    for index, token in enumerate(tokens):
+        entity = _is_entity(token, index == 0)
+        if entity and index != last_entity_index + 1:
+            group += 1
+        if entity:
+            last_entity_index = index
+        word = token.text.lower()
+        if word in STOPWORDS or len(word) < 2 and not word.isdigit():
+            continue
+        if word in GENERIC or word in _QUESTION_WORDS or token.stem in seen:
+            continue
+        if count_unit and word == count_unit:
+            continue  # "how many mines": the unit, matched through the figure instead
+        seen.add(token.stem)
+        terms.append(
+            Term(
+                text=token.text,
+                stem=token.stem,
+                entity=entity,
+                year=bool(_YEAR.match(token.text)),
+                group=group if entity else -1,
+            )
+        )
+    return QuestionAnalysis(text=question, kinds=kinds, count_unit=count_unit, terms=terms)
+
+
+def _is_entity(token: Token, first: bool) -> bool:
+    """Capitalised words are names (China, Mountain Pass), except a capital at the start."""
+    return token.capitalized and not first and token.text.lower() not in STOPWORDS
+
+
+def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKind], str | None]:
+    """The kind(s) of figure that would answer the question."""
+    text = " " + " ".join(words) + " "
+    wordset = set(words)
+    if " how many times " in text or wordset & {"fold", "factor", "multiply", "multiplied"}:
+        return frozenset({"multiplier"}), None
+    if "%" in question or wordset & _PERCENT_CUES or " how much of " in text:
+        return frozenset({"percent"}), None
+    if wordset & _MONEY_CUES or " how much money " in text:
+        return frozenset({"money"}), None
+    if wordset & _QUANTITY_UNITS or wordset & {"tonnage", "capacity", "volume"}:
+        return frozenset({"quantity"}), None
+    match = re.search(r" how many ((?:\w+ )+?)(?=(?:%s) )" % "|".join(_UNIT_STOP), text)
+    if match:  # the last word before the verb: "how many rare earth mines are" -> mine
+        return frozenset({"count"}), match.group(1).split()[-1]
+    if " what year " in text or " which year " in text or words[:1] == ["when"] or " when " in text:
+        return frozenset({"year"}), None
+    if " how much " in text or " how big " in text or " how large " in text:
+        if wordset & _CHANGE_VERBS:
+            return frozenset({"percent", "multiplier", "quantity", "money"}), None
+        return frozenset({"quantity", "money", "percent"}), None
+    return frozenset(), None

@@ -1,0 +1,163 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused by reciprocal rank.
+
+Both legs are LlamaIndex retrievers and the fusion is LlamaIndex's QueryFusionRetriever,
+so `HybridRetriever.fusion` composes with the rest of LlamaIndex. The BM25 index and the
+corpus statistics are built once per index state, not per question.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from remqa.textproc import tokenize
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+    from llama_index.core.retrievers import QueryFusionRetriever
+    from llama_index.core.schema import TextNode
+
+    from remqa.settings import Settings
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    source: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, with its fused score and rank (0 = best)."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
+class CorpusStats:
+    """Document frequencies of stems over chunks: how telling a word is in this corpus."""
+
+    def __init__(self, chunks: list[Chunk]) -> None:
+        self.n = len(chunks)
+        self.df: Counter[str] = Counter()
+        for chunk in chunks:
+            self.df.update({t.stem for t in tokenize(chunk.text)})
+
+    def idf(self, stem: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(stem, 0) + 0.5))
+
+    def max_idf(self) -> float:
+        return self.idf("\0")
+
+
+def load_chunks(collection: Collection, page: int = 1000) -> list[tuple[Chunk, TextNode]]:
+    """Every chunk, with the LlamaIndex node the dense leg would return for it."""
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+    chunks: list[tuple[Chunk, TextNode]] = []
+    offset = 0
+    while True:
+        got = collection.get(include=["metadatas", "documents"], limit=page, offset=offset)
+        for chunk_id, meta, text in zip(
+            got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
+        ):
+            chunk = Chunk(
+                id=chunk_id,
+                source=str(meta["source"]),
+                start=int(str(meta["start"])),
+                end=int(str(meta["end"])),
+                text=text,
+            )
+            # Same node (so same hash) as the dense leg returns: fusion can then merge them.
+            node = metadata_dict_to_node(dict(meta), text=text)
+            chunks.append((chunk, node))  # type: ignore[arg-type]
+        if len(got["ids"]) < page:
+            break
+        offset += page
+    chunks.sort(key=lambda pair: (pair[0].source, pair[0].start))
+    return chunks
+
+
+class HybridRetriever:
+    """Dense + BM25 over one Chroma collection, fused by reciprocal rank."""
+
+    def __init__(self, collection: Collection, settings: Settings) -> None:
+        loaded = load_chunks(collection)
+        self.chunks = [chunk for chunk, _ in loaded]
+        self._nodes = [node for _, node in loaded]
+        self.by_id = {c.id: c for c in self.chunks}
+        self._by_source: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks:  # already sorted by (source, start)
+            self._by_source.setdefault(chunk.source, []).append(chunk)
+        self._starts = {s: [c.start for c in cs] for s, cs in self._by_source.items()}
+        self.stats = CorpusStats(self.chunks)
+        self.fusion = self._build_fusion(collection, settings)
+
+    def _build_fusion(self, collection: Collection, settings: Settings) -> QueryFusionRetriever:
+        import Stemmer
+        from llama_index.core import VectorStoreIndex
+        from llama_index.core.llms import MockLLM
+        from llama_index.core.retrievers import QueryFusionRetriever
+        from llama_index.retrievers.bm25 import BM25Retriever
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        from remqa.embedding import load_embed_model
+
+        candidates = max(settings.top_k * 4, 20)
+        index = VectorStoreIndex.from_vector_store(
+            ChromaVectorStore(chroma_collection=collection),
+            embed_model=load_embed_model(settings.embed_batch_size),
+        )
+        dense = index.as_retriever(similarity_top_k=candidates)
+        legs = [dense]
+        if self.chunks:
+            legs.append(
+                BM25Retriever.from_defaults(
+                    nodes=self._nodes,
+                    stemmer=Stemmer.Stemmer("english"),
+                    language="english",
+                    similarity_top_k=min(candidates, len(self.chunks)),
+                )
+            )
+        self._best_fused = len(legs) / 60.0  # RRF score of a chunk ranked first by every leg
+        # num_queries=1 and an explicit MockLLM: no query rewriting, so no LLM is resolved.
+        return QueryFusionRetriever(
+            legs,
+            llm=MockLLM(),
+            mode="reciprocal_rerank",  # type: ignore[arg-type]
+            similarity_top_k=settings.top_k,
+            num_queries=1,
+            use_async=False,
+        )
+
+    def paragraph_before(self, source: str, start: int) -> str:
+        """Text of the same paragraph just before offset `start`, from the chunk holding the
+        most of it (chunks overlap). Lets "it" in a sentence find the mine named before it."""
+        chunks = self._by_source.get(source, [])
+        i = bisect_right(self._starts.get(source, []), start)
+        best = ""
+        for chunk in chunks[max(0, i - 4) : i]:
+            if chunk.end >= start:
+                before = chunk.text[: start - chunk.start]
+                before = before[before.rfind("\n") + 1 :]
+                best = max(best, before, key=len)
+        return best
+
+    def retrieve(self, query: str) -> list[Passage]:
+        if not self.chunks:
+            return []
+        results = self.fusion.retrieve(query)
+        passages = []
+        for rank, hit in enumerate(results):
+            chunk = self.by_id.get(hit.node.node_id)
+            if chunk is not None:
+                score = float(hit.score or 0.0) / self._best_fused  # 1.0: top of every leg
+                passages.append(Passage(chunk=chunk, score=score, rank=rank))
+        return passages

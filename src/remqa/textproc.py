@@ -1,0 +1,144 @@
+"""Word-level text processing shared by retrieval and answering: tokens, stems, term matching."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Words (apostrophes kept, hyphens split: "rare-earth" matches "rare earth") and numbers.
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’](?=[^\W\d_]))*|\d+(?:[.,]\d+)*", re.UNICODE)
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves how whose s t according article piece text say says said mention
+    mentioned mentions tell tells give gives given note noted noting report reported reports
+    per there's what's it's let's one's thing things kind sort""".split()
+)
+
+# Names a text may use for the same place or actor (each group is symmetric). Small and
+# general on purpose.
+_ALIAS_GROUPS = (
+    ("china", "chinese", "prc", "beijing"),
+    ("us", "usa", "united states", "america", "american", "americans", "washington", "u.s"),
+    ("russia", "russian", "russians", "moscow", "russian federation"),
+    ("japan", "japanese", "tokyo"),
+    ("ukraine", "ukrainian", "kyiv", "kiev"),
+    ("uk", "britain", "british", "united kingdom"),
+    ("netherlands", "dutch", "holland"),
+    ("pentagon", "department of defense"),
+    ("soviet", "ussr", "soviet union"),
+)
+ALIASES: dict[str, tuple[str, ...]] = {
+    name: tuple(other for other in group if other != name)
+    for group in _ALIAS_GROUPS
+    for name in group
+}
+
+# Everyday paraphrases of the measure a question asks about.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "output": ("production", "produce", "produced", "products", "volume"),
+    "produce": ("production", "output", "products", "volume"),
+    "production": ("output", "produce", "products", "volume"),
+    "make": ("production", "produce", "volume"),
+    "manufacture": ("production", "produce"),
+    "mine": ("mining", "mined", "extraction", "extract"),
+    "mined": ("mining", "mine", "extraction"),
+    "extract": ("extraction", "mining", "mined"),
+    "global": ("world", "worldwide"),
+    "world": ("global", "worldwide"),
+    "worldwide": ("world", "global"),
+    "stake": ("share",),
+    "restart": ("resumed", "resume"),
+    "resume": ("resumed", "restart"),
+    "ban": ("banned", "prohibited", "stopped", "halted", "restrictions"),
+    "stop": ("stopped", "halted", "banned"),
+    "curb": ("restrictions", "restricted", "limiting"),
+    "restriction": ("restrictions", "curbs", "limits"),
+    "deposit": ("field", "fields", "deposits"),
+    "field": ("deposit", "deposits"),
+    "factory": ("plant", "plants"),
+    "plant": ("factory",),
+    "firm": ("company", "companies"),
+    "company": ("firm",),
+    "yearly": ("annual", "per year", "year"),
+    "annual": ("yearly", "per year", "year"),
+    "annually": ("per year", "year", "annual"),
+    "reserves": ("stock", "reserve"),
+    "stock": ("reserves",),
+    "bankrupt": ("bankruptcy",),
+    "bankruptcy": ("bankrupt",),
+    "heavy": ("severe",),
+    "facility": ("plant", "plants", "factory"),
+    "facilities": ("plants", "plant", "factories"),
+    "enterprise": ("industry", "industries", "company"),
+    "enterprises": ("industries", "companies"),
+    # Classifier nouns: "how many kinds of metals" is answered by "29 species".
+    "kind": ("type", "sort", "variety", "species", "category"),
+    "kinds": ("types", "sorts", "varieties", "species", "categories"),
+    "type": ("kind", "sort", "variety", "species", "category"),
+    "types": ("kinds", "sorts", "varieties", "species", "categories"),
+    "variety": ("kind", "type", "sort", "species"),
+    "varieties": ("kinds", "types", "sorts", "species"),
+    "species": ("kinds", "types", "varieties"),
+}
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    stem: str
+    capitalized: bool
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Snowball stem of a lower-cased word (cached: the same words recur constantly)."""
+    word = word.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    return str(_stemmer().stemWord(word))  # type: ignore[attr-defined]
+
+
+def tokenize(text: str) -> list[Token]:
+    return [
+        Token(m.group(), m.start(), m.end(), stem(m.group()), m.group()[0].isupper())
+        for m in _TOKEN.finditer(text)
+    ]
+
+
+def stems_match(a: str, b: str) -> bool:
+    """Same stem; one a long prefix of the other (produc/product, german/germanium); or, for
+    long words, one letter apart (licenc/licens: British and American spelling)."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 5 and long_.startswith(short):
+        return True
+    return len(a) == len(b) >= 6 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def variants(word: str) -> list[list[str]]:
+    """Stem sequences that count as the word: itself, its aliases and synonyms."""
+    key = word.lower().strip(".")
+    forms = [key, *ALIASES.get(key, ()), *SYNONYMS.get(key, ()), *SYNONYMS.get(stem(key), ())]
+    return [[stem(w) for w in form.split()] for form in dict.fromkeys(forms)]
+
+
+def content_tokens(tokens: list[Token]) -> list[Token]:
+    return [t for t in tokens if t.text.lower() not in STOPWORDS and len(t.text) > 1]
