@@ -8,17 +8,19 @@ subject; otherwise the answer is a refusal.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from remqa.binding import bind
+from remqa.binding import bind, measure_phrase
 from remqa.chunking import split_sentences
 from remqa.figures import Figure, find_figures
 from remqa.models import Answer, Citation
-from remqa.question import QuestionAnalysis, Term
+from remqa.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
 from remqa.retrieve import CorpusStats, Passage
-from remqa.textproc import Token, stems_match, tokenize, variants
+from remqa.similarity import SentenceSimilarity
+from remqa.textproc import STOPWORDS, Token, spells_acronym, stems_match, tokenize, variants
 
 REFUSAL = "The documents do not say."
 _KIND_NAMES = {
@@ -32,6 +34,19 @@ _KIND_NAMES = {
 CONTEXT_WEIGHT = 0.6  # a word found just before the sentence, in the same paragraph
 CONTEXT_SENTENCES = 2  # how far back "it" may point
 ABSENT_WORD_WEIGHT = 1.0
+BINDING_WEIGHT = 0.5
+SIMILARITY_WEIGHT = 1.0
+COVERAGE_WEIGHT = 2.0
+SCOPE_WEIGHT = 0.3
+PENALTY_WEIGHT = 0.5
+SIMILARITY_CANDIDATES = 8
+SIMILAR_ENOUGH = 0.5  # a paraphrase of the question, even with few words in common
+MIN_TEXT_SIMILARITY = 0.35
+ANAPHORS = {"this", "it", "it's", "these", "they", "he", "she", "that", "its", "their", "his"}
+_ORDINAL = re.compile(
+    r"\b(\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -46,6 +61,19 @@ class Candidate:
     entities_ok: bool = True
     missing_entities: list[str] = field(default_factory=list)
     lead: Figure | None = None  # the figure tied most strongly to the question's subject
+    binding: float = 0.0  # how strongly (0..1) the question's words are tied to `lead`
+    similarity: float = 0.0  # cosine similarity of the sentence to the question
+    context: str = ""  # the sentences just before it, in the same paragraph
+    penalty: float = 0.0  # words tied to the figure that the question does not mention
+
+    @property
+    def meaning_text(self) -> str:
+        """What the sentence says: with its context when it starts with "It", "This"..."""
+        first = self.text.split(maxsplit=1)[0].lower().strip("\"'“‘") if self.text else ""
+        return f"{self.context} {self.text}" if first in ANAPHORS and self.context else self.text
+
+    matched_share: float = 0.0  # share of the question's words found (sentence or context)
+    new_names: bool = False  # the sentence names someone or something the question does not
     figures: list[Figure] = field(default_factory=list)  # figures of the asked kind
 
     @property
@@ -58,14 +86,23 @@ def _term_forms(word: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(form) for form in variants(word))
 
 
-def match_term(term: Term, tokens: Sequence[Token]) -> list[Token]:
-    """The tokens that spell the term (or one of its aliases or synonyms)."""
+def match_term(
+    term: Term, tokens: Sequence[Token], acronyms: dict[str, tuple[str, ...]] | None = None
+) -> list[Token]:
+    """The tokens that spell the term, one of its aliases or synonyms, or an acronym whose
+    long form holds it ("rare" is in "REM" when the corpus defines rare earth metals (REM))."""
     found: list[Token] = []
     for form in _term_forms(term.text):
         n = len(form)
         for i in range(len(tokens) - n + 1):
             if all(stems_match(form[j], tokens[i + j].stem) for j in range(n)):
                 found.extend(tokens[i : i + n])
+    if acronyms:
+        found.extend(
+            t for t in tokens if t.text.isupper() and term.stem in acronyms.get(t.text.lower(), ())
+        )
+    if term.entity and term.text.isupper() and 3 <= len(term.text) <= 6:
+        found.extend(spells_acronym(term.text, tokens))
     return found
 
 
@@ -81,7 +118,9 @@ class ExtractiveAnswerer:
         max_citations: int = 6,
         min_coverage: float = 0.4,
         min_figure_coverage: float = 0.25,
+        similarity: SentenceSimilarity | None = None,
     ) -> None:
+        self.similarity = similarity
         self.stats = stats
         self.context_before = context_before
         self.max_citations = max_citations
@@ -93,7 +132,8 @@ class ExtractiveAnswerer:
         weights = [self.stats.idf(form[0]) for form in _term_forms(term.text)]
         present = [w for w in weights if w < self.stats.max_idf()]
         # A word the corpus never uses cannot tell passages apart; count it as ordinary.
-        return min(present) if present else ABSENT_WORD_WEIGHT
+        weight = min(present) if present else ABSENT_WORD_WEIGHT
+        return weight * SCOPE_WEIGHT if term.text.lower() in SCOPE_WORDS else weight
 
     def candidates(
         self, analysis: QuestionAnalysis, passages: Sequence[Passage]
@@ -123,33 +163,90 @@ class ExtractiveAnswerer:
         tokens = tokenize(cand.text)
         before = self.context_before(cand.passage.chunk.source, cand.start)
         sentences = split_sentences(before)[-CONTEXT_SENTENCES:]
-        context = tokenize(before[sentences[0][0] :] if sentences else "")
+        cand.context = before[sentences[0][0] :].strip() if sentences else ""
+        context = tokenize(cand.context)
         covered = 0.0
         subject: list[tuple[Token, float]] = []
+        found_terms = 0
         groups: dict[int, int] = {}  # entity group -> 2 in sentence, 1 in context, 0 missing
+        # A name the sentence does not repeat may come from just before it ("it accounted
+        # for 78%"), unless the sentence names something else the question did not ask about.
+        context_counts = (
+            tokens[:1] != [] and tokens[0].text.lower() in ANAPHORS
+        ) or not self._names_other_things(tokens, analysis)
         for term in analysis.terms:
-            in_sentence = match_term(term, tokens)
-            found = 2 if in_sentence else 1 if match_term(term, context) else 0
+            in_sentence = match_term(term, tokens, self.stats.acronyms)
+            in_context = context_counts and match_term(term, context, self.stats.acronyms)
+            found = 2 if in_sentence else 1 if in_context else 0
+            found_terms += found > 0
             covered += weights[term.stem] * (1.0, CONTEXT_WEIGHT, 0.0)[2 - found]
             subject.extend((tok, weights[term.stem]) for tok in in_sentence)
             if term.entity:
                 groups[term.group] = max(groups.get(term.group, 0), found)
         cand.coverage = covered / total if analysis.terms else 0.0
+        cand.matched_share = found_terms / len(analysis.terms) if analysis.terms else 0.0
+        cand.new_names = self._names_other_things(tokens, analysis)
         cand.missing_entities = [
             t.text for t in analysis.terms if t.entity and groups.get(t.group) == 0
         ]
-        missing = sum(1 for found in groups.values() if found == 0)
-        # Every name the question uses must be there; with several names, one may be
-        # implied when another stands in the sentence itself.
-        cand.entities_ok = missing == 0 or (
-            missing == 1 and len(groups) >= 2 and 2 in groups.values()
+        group_weight: dict[int, float] = {}
+        year_groups = {t.group for t in analysis.terms if t.year}
+        for term in analysis.terms:
+            if term.entity:
+                group_weight[term.group] = max(group_weight.get(term.group, 0), weights[term.stem])
+        missing = [g for g, found in groups.items() if found == 0]
+        if year_groups and any(groups[g] for g in year_groups):
+            # "in 1974 ... and in 2022": one of the question's years is enough per sentence.
+            missing = [g for g in missing if g not in year_groups]
+        # Every name the question uses must be there; with several names, a common one
+        # ("China" in an article about China) may be implied when a rarer one is in the
+        # sentence itself.
+        cand.entities_ok = not missing or (
+            len(missing) == 1
+            and 2 in groups.values()
+            and group_weight[missing[0]] <= 0.5 * max(group_weight.values())
         )
         if not analysis.wants_figure:
             return
         found = find_figures(cand.text)
         cand.figures = [f for f in found if self._fits(f, analysis)]
         if cand.figures:
-            cand.lead = bind(cand.text, found, cand.figures, subject)[0][0]
+            cand.lead, strength = bind(cand.text, found, cand.figures, subject)[0]
+            cand.binding = min(1.0, strength / total)
+            if cand.lead.kind != "year":  # a year's clause says much besides what is asked
+                cand.penalty = self._unasked_ties(cand, found, tokens, subject)
+
+    def _unasked_ties(
+        self,
+        cand: Candidate,
+        figures: Sequence[Figure],
+        tokens: Sequence[Token],
+        subject: Sequence[tuple[Token, float]],
+    ) -> float:
+        """Share (0..1) of what the lead figure measures that the question did not ask about:
+        "38% of the world's rare earth reserves" answers a question on production poorly."""
+        assert cand.lead is not None
+        asked = {id(tok) for tok, _ in subject}
+        words = [
+            t
+            for t in measure_phrase(cand.text, cand.lead, figures, tokens)
+            if t.text.lower() not in STOPWORDS and t.text.lower() not in GENERIC
+        ]
+        total = sum(self.stats.idf(t.stem) for t in words)
+        unasked = sum(self.stats.idf(t.stem) for t in words if id(t) not in asked)
+        return unasked / total if total else 0.0
+
+    def _names_other_things(self, tokens: Sequence[Token], analysis: QuestionAnalysis) -> bool:
+        """True when the sentence names something (a word the corpus only writes capitalised,
+        not a defined acronym) that is not among the question's words."""
+        return any(
+            self.stats.is_name(token)
+            # A sentence's first word is capitalised anyway: a name only if the next is too.
+            and (i > 0 or (len(tokens) > 1 and tokens[1].capitalized))
+            and token.text.lower() not in self.stats.acronyms
+            and not any(match_term(term, [token]) for term in analysis.terms)
+            for i, token in enumerate(tokens)
+        )
 
     @staticmethod
     def _fits(figure: Figure, analysis: QuestionAnalysis) -> bool:
@@ -166,22 +263,64 @@ class ExtractiveAnswerer:
             )
         return True
 
+    def _add_similarity(
+        self, cands: list[Candidate], analysis: QuestionAnalysis, query_vector: Sequence[float]
+    ) -> None:
+        """Meaning similarity for the few sentences that could answer (embedding is the
+        costly step, so only for sentences that pass the cheap checks)."""
+        assert self.similarity is not None
+        possible = [
+            c for c in cands if c.entities_ok and (c.lead is not None or not analysis.wants_figure)
+        ]
+        possible.sort(key=lambda c: -self.rank_score(c))
+        top = possible[:SIMILARITY_CANDIDATES]
+        for cand, sim in zip(
+            top, self.similarity.scores(query_vector, [c.meaning_text for c in top]), strict=True
+        ):
+            cand.similarity = sim
+
+    @staticmethod
+    def rank_score(cand: Candidate) -> float:
+        """Words of the question in the sentence and tied to its figure, and closeness in
+        meaning; retrieval rank breaks ties."""
+        return (
+            COVERAGE_WEIGHT * cand.coverage
+            + BINDING_WEIGHT * cand.binding
+            + SIMILARITY_WEIGHT * cand.similarity
+            - PENALTY_WEIGHT * cand.penalty
+            + 0.02 / (1 + cand.passage.rank)
+        )
+
     def eligible(self, cand: Candidate, analysis: QuestionAnalysis) -> bool:
         """A figure question needs a figure of the asked kind, so it may match fewer words."""
         if not cand.entities_ok:
             return False
         if analysis.wants_figure:
-            return cand.lead is not None and cand.coverage >= self.min_figure_coverage
-        return cand.coverage >= self.min_coverage
+            return cand.lead is not None and (
+                cand.coverage >= self.min_figure_coverage or cand.similarity >= SIMILAR_ENOUGH
+            )
+        if analysis.wants_name and not cand.new_names:
+            return False  # "Which official ...": the sentence must name someone
+        if analysis.wants_rank and not _ORDINAL.search(cand.text):
+            return False
+        if self.similarity is not None and cand.similarity < MIN_TEXT_SIMILARITY:
+            return False  # shares a word or two with the question, but not its meaning
+        return cand.coverage >= self.min_coverage or cand.similarity >= SIMILAR_ENOUGH
 
     def answer(
-        self, question: str, analysis: QuestionAnalysis, passages: Sequence[Passage]
+        self,
+        question: str,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        query_vector: Sequence[float] | None = None,
     ) -> Answer:
         cands = self.candidates(analysis, passages)
+        if query_vector is not None and self.similarity is not None:
+            self._add_similarity(cands, analysis, query_vector)
         good = [c for c in cands if self.eligible(c, analysis)]
         if not good:
             return self.refusal(question, analysis, cands)
-        good.sort(key=lambda c: (-(c.coverage + 0.02 / (1 + c.passage.rank)), c.key))
+        good.sort(key=lambda c: (-self.rank_score(c), c.key))
         best = good[0]
         extras = [c for c in good[1:] if c.coverage >= max(self.min_coverage, 0.8 * best.coverage)][
             : self.max_citations - 1

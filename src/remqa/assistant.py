@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from remqa.answer import ExtractiveAnswerer
     from remqa.retrieve import HybridRetriever
+    from remqa.similarity import SentenceSimilarity
 
 HistoryTurn = tuple[str, "Answer | str"]
 
@@ -31,6 +32,7 @@ class Assistant:
         self.settings = settings or Settings()
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
+        self._similarity: SentenceSimilarity | None = None
         self._lock = threading.Lock()
 
     def ingest(self, rebuild: bool = False) -> IngestReport:
@@ -52,8 +54,10 @@ class Assistant:
             if self._retriever is not None:
                 return
             from remqa.answer import ExtractiveAnswerer
+            from remqa.embedding import load_embed_model
             from remqa.index_meta import open_collection
             from remqa.retrieve import HybridRetriever
+            from remqa.similarity import SentenceSimilarity
             from remqa.store import open_client
 
             client = open_client(self.settings)
@@ -63,10 +67,12 @@ class Assistant:
                 self.ingest()  # first use: build the index rather than fail
                 collection = open_collection(client, self.settings)
             retriever = HybridRetriever(collection, self.settings)
+            self._similarity = SentenceSimilarity(load_embed_model(self.settings.embed_batch_size))
             self._answerer = ExtractiveAnswerer(
                 retriever.stats,
                 retriever.paragraph_before,
                 max_citations=self.settings.max_citations,
+                similarity=self._similarity,
             )
             self._retriever = retriever
 
@@ -106,10 +112,12 @@ class Assistant:
         from remqa.question import analyze
 
         question = self.check_question(question)
+        self._load()
         resolved = self.resolve(question, history)
-        passages = self.retriever.retrieve(resolved)
-        assert self._answerer is not None
-        answer = self._answerer.answer(question, analyze(resolved), passages)
+        assert self._answerer is not None and self._similarity is not None
+        query_vector = self._similarity.embed_query(resolved)  # embedded once, used twice
+        passages = self.retriever.retrieve(resolved, query_vector)
+        answer = self._answerer.answer(question, analyze(resolved), passages, query_vector)
         if resolved != question:
             answer.resolved_question = resolved
         return answer

@@ -166,6 +166,17 @@ def _main(path: Path) -> None:
     hit5 = sum(r.gold_rank is not None and r.gold_rank <= 5 for r in ans) / len(ans)
     mrr = sum(1 / r.gold_rank for r in ans if r.gold_rank) / len(ans)
     print(f"hit@1 {hit1:.3f} hit@5 {hit5:.3f} mrr {mrr:.3f}")
+    for name in (
+        "figures_first_sentence",
+        "figures_whole",
+        "citation_precision",
+        "refusal",
+        "not_refused",
+        "no_invented_figures",
+        "citation_validity",
+    ):
+        xs = [r.checks[name].passed for r in results if name in r.checks]
+        print(f"{name}: {sum(xs)}/{len(xs)} = {sum(xs) / len(xs):.3f}")
     print(f"{len(results) - len(failed)}/{len(results)} passed")
 
 

@@ -29,6 +29,9 @@ _SCAFFOLD = {
     "respective", "respectively", "compare", "contrast", "between", "according", "does", "do",
     "did", "doing", "name", "called", "named", "happen", "happened", "go", "goes", "way",
 }  # fmt: skip
+# Scope words narrow a question a little ("world production" vs "Russia's production"),
+# but say less than the subject; they count at a fraction of their weight.
+SCOPE_WORDS = {"world", "world's", "global", "worldwide", "planet", "overall", "whole", "total"}
 GENERIC = _PERCENT_CUES | _MONEY_CUES | _QUANTITY_CUES | _YEAR_CUES | _MULTIPLIER_CUES | _SCAFFOLD
 # Words that end the noun phrase after "how many".
 _UNIT_STOP = sorted(STOPWORDS | {"exist", "remain", "operate", "work"})
@@ -54,6 +57,9 @@ class QuestionAnalysis:
     count_unit: str | None = None  # "how many operating mines" -> "mines"
     terms: list[Term] = field(default_factory=list)
 
+    wants_name: bool = False  # "Which official ...", "Who ..."
+    wants_rank: bool = False  # "Where does Russia rank ..."
+
     @property
     def wants_figure(self) -> bool:
         return bool(self.kinds)
@@ -71,8 +77,10 @@ def analyze(question: str) -> QuestionAnalysis:
     seen: set[str] = set()
     group, last_entity_index = -1, -2
     for index, token in enumerate(tokens):
-        entity = _is_entity(token, index == 0)
-        if entity and index != last_entity_index + 1:
+        # A year in the question narrows it like a name does ("in 2024"); a decade does not.
+        is_year = bool(_YEAR.match(token.text)) and not question[token.end : token.end + 1] == "s"
+        entity = _is_entity(token, index == 0) or is_year
+        if entity and (index != last_entity_index + 1 or is_year):
             group += 1
         if entity:
             last_entity_index = index
@@ -89,11 +97,18 @@ def analyze(question: str) -> QuestionAnalysis:
                 text=token.text,
                 stem=token.stem,
                 entity=entity,
-                year=bool(_YEAR.match(token.text)),
+                year=is_year,
                 group=group if entity else -1,
             )
         )
-    return QuestionAnalysis(text=question, kinds=kinds, count_unit=count_unit, terms=terms)
+    return QuestionAnalysis(
+        text=question,
+        kinds=kinds,
+        count_unit=count_unit,
+        terms=terms,
+        wants_name=_asks_for_a_name(lower),
+        wants_rank=bool(set(lower) & {"rank", "ranks", "ranked", "ranking", "position", "place"}),
+    )
 
 
 def _is_entity(token: Token, first: bool) -> bool:
@@ -105,7 +120,9 @@ def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKi
     """The kind(s) of figure that would answer the question."""
     text = " " + " ".join(words) + " "
     wordset = set(words)
-    if " how many times " in text or wordset & {"fold", "factor", "multiply", "multiplied"}:
+    if _asks_for_a_name(words):
+        return frozenset(), None
+    if " how many times " in text or wordset & {"fold", "factor", "multiple", "multiplied"}:
         return frozenset({"multiplier"}), None
     if "%" in question or wordset & _PERCENT_CUES or " how much of " in text:
         return frozenset({"percent"}), None
@@ -113,9 +130,12 @@ def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKi
         return frozenset({"money"}), None
     if wordset & _QUANTITY_UNITS or wordset & {"tonnage", "capacity", "volume"}:
         return frozenset({"quantity"}), None
-    match = re.search(r" how many ((?:\w+ )+?)(?=(?:%s) )" % "|".join(_UNIT_STOP), text)
-    if match:  # the last word before the verb: "how many rare earth mines are" -> mine
-        return frozenset({"count"}), match.group(1).split()[-1]
+    if " how many " in text:
+        return frozenset({"count"}), _counted_noun(text.split(" how many ", 1)[1].split())
+    if wordset & {"period", "years", "decade", "decades", "month", "deadline", "date"} and (
+        wordset & {"which", "what"}
+    ):
+        return frozenset({"year"}), None
     if " what year " in text or " which year " in text or words[:1] == ["when"] or " when " in text:
         return frozenset({"year"}), None
     if " how much " in text or " how big " in text or " how large " in text:
@@ -123,3 +143,35 @@ def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKi
             return frozenset({"percent", "multiplier", "quantity", "money"}), None
         return frozenset({"quantity", "money", "percent"}), None
     return frozenset(), None
+
+
+def _counted_noun(words: list[str]) -> str | None:
+    """The noun counted by "how many ...": the first plural, else the word before a verb
+    ("how many rare earth mines are" -> mines; "how many people work" -> people)."""
+    previous = None
+    for word in words:
+        if word in _UNIT_STOP:
+            return previous
+        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+            return word
+        previous = word
+    return previous
+
+
+# Nouns whose answer is a proper name ("Which company ..."); "which dispute" may be unnamed.
+_NAME_NOUNS = {
+    "official", "person", "company", "firm", "country", "mine", "deposit", "field", "plant",
+    "region", "city", "minister", "president", "leader", "organisation", "organization",
+    "agency", "owner", "shareholder", "operator", "corporation", "who", "whom",
+}  # fmt: skip
+
+
+def _asks_for_a_name(words: list[str]) -> bool:
+    """ "Who ...", "Which official ...", "What is the project called": a name is wanted, even
+    when the question mentions figures ("who announced the eightfold rise")."""
+    if not words:
+        return False
+    if words[0] in {"who", "whom"}:
+        return True
+    head = words[1:5] if words[0] in {"which", "what"} else []
+    return bool(set(head) & _NAME_NOUNS) or "called" in words or "named" in words

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from remqa.textproc import tokenize
+from remqa.textproc import Token, expand_query, find_acronyms, tokenize
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -47,8 +48,17 @@ class CorpusStats:
     def __init__(self, chunks: list[Chunk]) -> None:
         self.n = len(chunks)
         self.df: Counter[str] = Counter()
+        self.acronyms: dict[str, tuple[str, ...]] = {}  # "rem" -> stems of "rare earth metals"
+        self.lowercase: set[str] = set()  # stems the corpus writes in lower case somewhere
         for chunk in chunks:
-            self.df.update({t.stem for t in tokenize(chunk.text)})
+            tokens = tokenize(chunk.text)
+            self.df.update({t.stem for t in tokens})
+            self.lowercase.update(t.stem for t in tokens if not t.capitalized)
+            self.acronyms.update(find_acronyms(chunk.text))
+
+    def is_name(self, token: Token) -> bool:
+        """A capitalised word the corpus never writes in lower case: Tomtorskoye, not To."""
+        return token.capitalized and token.stem not in self.lowercase
 
     def idf(self, stem: str) -> float:
         return math.log((self.n + 1) / (self.df.get(stem, 0) + 0.5))
@@ -105,7 +115,6 @@ class HybridRetriever:
         from llama_index.core import VectorStoreIndex
         from llama_index.core.llms import MockLLM
         from llama_index.core.retrievers import QueryFusionRetriever
-        from llama_index.retrievers.bm25 import BM25Retriever
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         from remqa.embedding import load_embed_model
@@ -118,14 +127,14 @@ class HybridRetriever:
         dense = index.as_retriever(similarity_top_k=candidates)
         legs = [dense]
         if self.chunks:
-            legs.append(
-                BM25Retriever.from_defaults(
-                    nodes=self._nodes,
-                    stemmer=Stemmer.Stemmer("english"),
-                    language="english",
-                    similarity_top_k=min(candidates, len(self.chunks)),
-                )
+            bm25 = _expanding_bm25_class().from_defaults(
+                nodes=self._nodes,
+                stemmer=Stemmer.Stemmer("english"),
+                language="english",
+                similarity_top_k=min(candidates, len(self.chunks)),
             )
+            bm25.acronyms = self.stats.acronyms
+            legs.append(bm25)
         self._best_fused = len(legs) / 60.0  # RRF score of a chunk ranked first by every leg
         # num_queries=1 and an explicit MockLLM: no query rewriting, so no LLM is resolved.
         return QueryFusionRetriever(
@@ -150,10 +159,16 @@ class HybridRetriever:
                 best = max(best, before, key=len)
         return best
 
-    def retrieve(self, query: str) -> list[Passage]:
+    def retrieve(self, query: str, query_vector: Sequence[float] | None = None) -> list[Passage]:
+        """The top passages for `query`; pass its embedding if already computed."""
+        from llama_index.core.schema import QueryBundle
+
         if not self.chunks:
             return []
-        results = self.fusion.retrieve(query)
+        bundle = QueryBundle(
+            query_str=query, embedding=list(query_vector) if query_vector else None
+        )
+        results = self.fusion.retrieve(bundle)
         passages = []
         for rank, hit in enumerate(results):
             chunk = self.by_id.get(hit.node.node_id)
@@ -161,3 +176,19 @@ class HybridRetriever:
                 score = float(hit.score or 0.0) / self._best_fused  # 1.0: top of every leg
                 passages.append(Passage(chunk=chunk, score=score, rank=rank))
         return passages
+
+
+def _expanding_bm25_class() -> type:
+    """LlamaIndex's BM25Retriever, with the query widened by aliases, synonyms and the
+    corpus's own acronyms, so "rare earth mines in China" also finds "REM ... PRC"."""
+    from llama_index.core.schema import NodeWithScore, QueryBundle
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    class ExpandingBM25Retriever(BM25Retriever):
+        acronyms: dict[str, tuple[str, ...]] = {}
+
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            expanded = expand_query(query_bundle.query_str, self.acronyms)
+            return super()._retrieve(QueryBundle(query_str=expanded))
+
+    return ExpandingBM25Retriever

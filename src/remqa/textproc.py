@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -10,16 +11,7 @@ from functools import lru_cache
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’](?=[^\W\d_]))*|\d+(?:[.,]\d+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each few
-    for from further had has have having he her here hers herself him himself his i if in
-    into is it its itself just me more most my myself no nor not now of off on once only or
-    other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves how whose s t according article piece text say says said mention
-    mentioned mentions tell tells give gives given note noted noting report reported reports
-    per there's what's it's let's one's thing things kind sort""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "how", "whose", "s", "t", "according", "article", "piece", "text", "say", "says", "said", "mention", "mentioned", "mentions", "tell", "tells", "give", "gives", "given", "note", "noted", "noting", "report", "reported", "reports", "per", "there's", "what's", "it's", "let's", "one's", "thing", "things", "kind", "sort"]
 )
 
 # Names a text may use for the same place or actor (each group is symmetric). Small and
@@ -75,6 +67,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bankrupt": ("bankruptcy",),
     "bankruptcy": ("bankrupt",),
     "heavy": ("severe",),
+    "leading": ("largest", "first", "top", "biggest"),
+    "biggest": ("largest", "leading", "first", "top"),
+    "largest": ("biggest", "leading", "first", "top"),
     "facility": ("plant", "plants", "factory"),
     "facilities": ("plants", "plant", "factories"),
     "enterprise": ("industry", "industries", "company"),
@@ -142,3 +137,57 @@ def variants(word: str) -> list[list[str]]:
 
 def content_tokens(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.text.lower() not in STOPWORDS and len(t.text) > 1]
+
+
+_ACRONYM_DEFINITION = re.compile(r"((?:[^\W\d_][\w'-]*\s+){1,6})\(([A-Z]{2,6})s?\)")
+
+
+def find_acronyms(text: str) -> dict[str, tuple[str, ...]]:
+    """Acronyms a text defines, "rare earth metals (REM)" -> {"rem": ("rare", "earth", "metal")}
+    as stems, when the initials of the words before the brackets spell the acronym."""
+    found: dict[str, tuple[str, ...]] = {}
+    for match in _ACRONYM_DEFINITION.finditer(text):
+        words = match.group(1).split()
+        acronym = match.group(2)
+        long_form = words[-len(acronym) :]
+        if len(long_form) == len(acronym) and all(
+            w[0].lower() == a.lower() for w, a in zip(long_form, acronym, strict=True)
+        ):
+            found[acronym.lower()] = tuple(stem(w) for w in long_form)
+    return found
+
+
+def expand_query(query: str, acronyms: dict[str, tuple[str, ...]]) -> str:
+    """The query plus the aliases and synonyms of its words and the acronyms it spells out."""
+    tokens = tokenize(query)
+    extra: list[str] = []
+    for token in tokens:
+        word = token.text.lower()
+        if word not in STOPWORDS:
+            extra.extend(ALIASES.get(word, ()))
+            extra.extend(SYNONYMS.get(word, SYNONYMS.get(token.stem, ())))
+    stems = [t.stem for t in tokens]
+    for acronym, long_form in acronyms.items():
+        n = len(long_form)
+        # "rare earth" is enough to mean REM: all but the last (generic) word of the long form
+        needed = long_form[: max(1, n - 1)]
+        if any(tuple(stems[i : i + len(needed)]) == needed for i in range(len(stems))):
+            extra.append(acronym.upper())
+    return " ".join([query, *extra]) if extra else query
+
+
+def spells_acronym(acronym: str, tokens: Sequence[Token]) -> list[Token]:
+    """Tokens whose initials spell `acronym` ("USGS": US Geological Survey); all-caps words
+    give all their letters. Empty when nothing spells it."""
+    target = acronym.upper()
+    for i, first in enumerate(tokens):
+        if not first.capitalized:
+            continue
+        spelled, j = "", i
+        while j < len(tokens) and tokens[j].capitalized and len(spelled) < len(target):
+            word = tokens[j].text
+            spelled += word if word.isupper() else word[0]
+            j += 1
+            if spelled == target and j - i > 1:
+                return list(tokens[i:j])
+    return []

@@ -1,0 +1,41 @@
+"""Sentence-level meaning: cosine similarity of the question to candidate sentences.
+
+Paraphrases ("licences to ship abroad" for "export licenses") defeat word matching; the
+embedding model sees through them. Sentence vectors are cached: the same corpus sentences
+come back question after question.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+
+class SentenceSimilarity:
+    def __init__(self, model: BaseEmbedding, cache_size: int = 20_000) -> None:
+        self.model = model
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.model.get_query_embedding(text)
+
+    def scores(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for text, vector in zip(
+                missing, self.model.get_text_embedding_batch(missing), strict=True
+            ):
+                self._cache[text] = np.asarray(vector, dtype=np.float32)
+        for text in texts:
+            self._cache.move_to_end(text)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        query = np.asarray(query_vector, dtype=np.float32)
+        return [float(self._cache[t] @ query) for t in texts]
