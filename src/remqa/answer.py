@@ -177,12 +177,12 @@ class ExtractiveAnswerer:
         for term in analysis.terms:
             in_sentence = match_term(term, tokens, self.stats.acronyms)
             in_context = context_counts and match_term(term, context, self.stats.acronyms)
-            found = 2 if in_sentence else 1 if in_context else 0
-            found_terms += found > 0
-            covered += weights[term.stem] * (1.0, CONTEXT_WEIGHT, 0.0)[2 - found]
+            where = 2 if in_sentence else 1 if in_context else 0
+            found_terms += where > 0
+            covered += weights[term.stem] * (1.0, CONTEXT_WEIGHT, 0.0)[2 - where]
             subject.extend((tok, weights[term.stem]) for tok in in_sentence)
             if term.entity:
-                groups[term.group] = max(groups.get(term.group, 0), found)
+                groups[term.group] = max(groups.get(term.group, 0), where)
         cand.coverage = covered / total if analysis.terms else 0.0
         cand.matched_share = found_terms / len(analysis.terms) if analysis.terms else 0.0
         cand.new_names = self._names_other_things(tokens, analysis)

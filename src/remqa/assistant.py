@@ -136,4 +136,5 @@ class Assistant:
         """This assistant as a LlamaIndex query engine, to compose with other LlamaIndex parts."""
         from remqa.engine import RemqaQueryEngine
 
-        return RemqaQueryEngine(self)
+        engine: BaseQueryEngine = RemqaQueryEngine(self)
+        return engine

@@ -74,6 +74,15 @@ def measure_phrase(
         following = [t for t in tokens if figure.end <= t.start and t.end <= nxt]
         if following:
             return following
+    rest = text[figure.end :]
+    if rest.lstrip().startswith("("):
+        # "$430 million (100 tons of gallium)": the brackets say what the figure is.
+        open_at = figure.end + rest.index("(")
+        close_at = text.find(")", open_at)
+        close_at = len(text) if close_at < 0 else close_at
+        inside = [t for t in tokens if open_at < t.start and t.end <= close_at]
+        if inside:
+            return inside
     after_end = _limit(text, figure.end, figures, forward=True)
     after = [t for t in tokens if figure.end <= t.start and t.end <= after_end]
     if after and after[0].text.lower() in _OF_WORDS:

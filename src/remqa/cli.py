@@ -57,6 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
         "the old index keeps answering until the new one is complete",
     )
     ingest.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    ask = commands.add_parser(
+        "ask",
+        help="answer one question, quoting the passages it rests on",
+        description="Answer QUESTION from the indexed documents. Every sentence of the answer "
+        "carries a [n] marker pointing to a quoted passage (file, character offsets, exact "
+        "text). When the documents do not hold the answer, it says so. Builds the index first "
+        "if there is none.",
+    )
+    ask.add_argument("question", metavar="QUESTION", help="the question, in quotes")
+    _add_location_flags(ask)
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="print the Answer as JSON: text, refused, citations[id, source, quote, start, end, "
+        "score]",
+    )
     return parser
 
 
@@ -96,5 +113,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print(report.model_dump_json(indent=2))
         else:
             print_ingest_report(report)
+        return 0
+    if args.command == "ask":
+        from remqa.render import print_answer
+
+        answer = assistant.ask(args.question)
+        if args.json:
+            print(answer.model_dump_json(indent=2))
+        else:
+            print_answer(answer)
         return 0
     raise AssertionError(f"unhandled command {args.command}")

@@ -78,7 +78,7 @@ def analyze(question: str) -> QuestionAnalysis:
     group, last_entity_index = -1, -2
     for index, token in enumerate(tokens):
         # A year in the question narrows it like a name does ("in 2024"); a decade does not.
-        is_year = bool(_YEAR.match(token.text)) and not question[token.end : token.end + 1] == "s"
+        is_year = bool(_YEAR.match(token.text)) and question[token.end : token.end + 1] != "s"
         entity = _is_entity(token, index == 0) or is_year
         if entity and (index != last_entity_index + 1 or is_year):
             group += 1

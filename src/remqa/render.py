@@ -2,7 +2,42 @@
 
 from __future__ import annotations
 
-from remqa.models import IngestReport
+import re
+
+from remqa.models import Answer, IngestReport
+
+# Control characters (and so terminal escape sequences) in documents are shown, not obeyed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """Text from a document, safe to print: control and bidi-override characters escaped."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def print_answer(answer: Answer) -> None:
+    """The answer, then its numbered sources with the exact quotes."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    if answer.resolved_question:
+        console.print(Text(f"(understood as: {inert(answer.resolved_question)})", style="dim"))
+    style = "yellow" if answer.refused else ""
+    console.print(Text(inert(answer.text.replace("**", "")), style=style))
+    if not answer.citations:
+        return
+    console.print()
+    console.print(Text("Sources", style="bold"))
+    for c in answer.citations:
+        console.print(
+            Text.assemble(
+                (f"[{c.id}] ", "bold cyan"),
+                (inert(c.source), "cyan"),
+                f"  chars {c.start}-{c.end}  score {c.score:.2f}",
+            )
+        )
+        console.print(Text(f"    “{inert(c.quote)}”"))
 
 
 def print_ingest_report(report: IngestReport) -> None:

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from remqa.textproc import Token, expand_query, find_acronyms, tokenize
 
@@ -178,7 +178,7 @@ class HybridRetriever:
         return passages
 
 
-def _expanding_bm25_class() -> type:
+def _expanding_bm25_class() -> Any:
     """LlamaIndex's BM25Retriever, with the query widened by aliases, synonyms and the
     corpus's own acronyms, so "rare earth mines in China" also finds "REM ... PRC"."""
     from llama_index.core.schema import NodeWithScore, QueryBundle

@@ -11,7 +11,19 @@ from functools import lru_cache
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’](?=[^\W\d_]))*|\d+(?:[.,]\d+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "how", "whose", "s", "t", "according", "article", "piece", "text", "say", "says", "said", "mention", "mentioned", "mentions", "tell", "tells", "give", "gives", "given", "note", "noted", "noting", "report", "reported", "reports", "per", "there's", "what's", "it's", "let's", "one's", "thing", "things", "kind", "sort"]
+    """
+    a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his i
+    if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to
+    too under until up very was we were what when where which while who whom why will
+    with would you your yours yourself yourselves how whose s t according article piece
+    text say says said mention mentioned mentions tell tells give gives given note noted
+    noting report reported reports per there's what's it's let's one's thing things kind
+    sort
+    """.split()
 )
 
 # Names a text may use for the same place or actor (each group is symmetric). Small and

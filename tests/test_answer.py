@@ -1,0 +1,221 @@
+"""The answer engine end to end: real Chroma, real model, the bundled article."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import remqa
+from remqa import Answer, Assistant, Settings
+from remqa.errors import QuestionError
+from remqa.evaluation import first_sentence
+from remqa.figures import contains_figure, find_figures
+
+MakeSettings = Callable[..., Settings]
+
+
+@pytest.fixture(scope="module")
+def assistant(bundled_index: Settings) -> Assistant:
+    return Assistant(bundled_index)
+
+
+def source_text(settings: Settings, source: str) -> str:
+    return open(settings.corpus_dir / source, encoding="utf-8").read()  # noqa: SIM115
+
+
+def test_public_api_is_pinned() -> None:
+    assert remqa.__all__ == sorted(remqa.__all__)
+    assert remqa.__all__ == [
+        "Answer",
+        "Assistant",
+        "Citation",
+        "IngestReport",
+        "RemqaError",
+        "Settings",
+    ]
+
+
+QUESTIONS = [
+    ("What share of the world's gallium production comes from China?", "98.8%"),
+    ("How much is the germanium market worth per year?", "$230 million"),
+    ("In what year did rare earth mining resume in the United States?", "2017"),
+    ("By how many times does Russia want to raise rare metal output by 2030?", "eightfold"),
+    ("How many tons of rare earth products did China make in 2024?", "270 thousand tons"),
+    ("What portion of Russia's rare earth stock is in the Murmansk region?", "70%"),
+]
+
+
+@pytest.mark.parametrize(("question", "figure"), QUESTIONS)
+def test_answer_leads_with_the_figure_and_quotes_exact_spans(
+    assistant: Assistant, bundled_index: Settings, question: str, figure: str
+) -> None:
+    answer = assistant.ask(question)
+    assert not answer.refused
+    assert contains_figure(first_sentence(answer.text), figure), answer.text
+    assert answer.citations and "[1]" in answer.text
+    for citation in answer.citations:
+        text = source_text(bundled_index, citation.source)
+        assert text[citation.start : citation.end] == citation.quote
+        assert f"[{citation.id}]" in answer.text
+    quotes = " ".join(c.quote for c in answer.citations)
+    for found in find_figures(answer.text):
+        assert contains_figure(quotes, found), f"{found.text} is not in a cited quote"
+
+
+def test_every_sentence_of_an_answer_is_a_cited_quote(assistant: Assistant) -> None:
+    answer = assistant.ask("How big is China's share of world rare earth production?")
+    for line in answer.text.split("\n"):
+        line = line.strip().removeprefix("- ")
+        if not line or line.endswith(":"):
+            continue  # a heading such as "Other passages give other figures:"
+        body, marker = line.rsplit(" [", 1)
+        quote = answer.citations[int(marker.rstrip("]")) - 1].quote
+        assert body.split(" — ")[-1] == quote
+
+
+def test_conflicting_figures_are_each_shown_with_their_citation(assistant: Assistant) -> None:
+    answer = assistant.ask("What is China's share of world rare earth production?")
+    assert "other figures" in answer.text
+    for figure in ("about 70%", "80-95%", "more than 95%"):
+        cited = [c for c in answer.citations if contains_figure(c.quote, figure)]
+        assert cited, f"{figure} missing"
+        assert f"[{cited[0].id}]" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many tons of rare earths does Brazil produce a year?",  # Brazil named, no tonnage
+        "What percentage of global rare earth reserves is in Australia?",
+        "How much did the Department of Defense spend on Mountain Pass?",
+        "In what year did Molycorp go bankrupt?",
+        "What is the capital of France?",
+        "What was Tesla's revenue in 2023?",
+    ],
+)
+def test_questions_the_documents_do_not_answer_are_refused(
+    assistant: Assistant, question: str
+) -> None:
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text
+    assert answer.text.startswith("The documents do not say")
+    assert answer.citations == [] and not find_figures(answer.text)
+
+
+def test_follow_up_question_uses_the_conversation(assistant: Assistant) -> None:
+    first = assistant.ask("What share of world gallium production does China have?")
+    assert contains_figure(first_sentence(first.text), "98.8%")
+    follow = assistant.ask("And germanium?", history=[(first.question, first)])
+    assert follow.resolved_question is not None and "germanium" in follow.resolved_question
+    assert contains_figure(first_sentence(follow.text), "59.2%"), follow.text
+    chained = assistant.ask(
+        "What about antimony?", history=[(first.question, first), ("And germanium?", follow)]
+    )
+    assert contains_figure(first_sentence(chained.text), "48%"), chained.text
+
+
+def test_follow_up_accepts_plain_string_answers(assistant: Assistant) -> None:
+    follow = assistant.ask(
+        "How about vanadium?", history=[("What is China's share of tungsten production?", "86%")]
+    )
+    assert contains_figure(first_sentence(follow.text), "62%"), follow.text
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t ", "x" * 1001])
+def test_bad_questions_raise_a_clear_error(assistant: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError, match="empty|limit"):
+        assistant.ask(question)
+
+
+def test_query_engine_is_a_llama_index_query_engine(
+    assistant: Assistant, bundled_index: Settings
+) -> None:
+    from llama_index.core.base.base_query_engine import BaseQueryEngine
+
+    engine = assistant.query_engine
+    assert isinstance(engine, BaseQueryEngine)
+    response = engine.query("How much is the gallium market worth annually?")
+    assert "$430 million" in str(response)
+    node = response.source_nodes[0].node
+    text = source_text(bundled_index, node.metadata["source"])
+    assert text[node.start_char_idx : node.end_char_idx] == node.get_content()
+    assert isinstance(response.metadata["answer"], Answer)  # type: ignore[index]
+
+
+def test_first_ask_builds_a_missing_index(tiny_corpus: Path, make_settings: MakeSettings) -> None:
+    settings = make_settings(tiny_corpus)
+    assert not settings.index_dir.exists()
+    answer = Assistant(settings).ask("How many megawatts does the zorblax reactor produce?")
+    assert contains_figure(first_sentence(answer.text), "412 megawatts") or "412" in answer.text
+    assert settings.index_dir.exists()
+
+
+def test_tiny_corpus_answer_and_near_miss(tiny_corpus: Path, make_settings: MakeSettings) -> None:
+    assistant = Assistant(make_settings(tiny_corpus))
+    answer = assistant.ask("What share of the flumbit crop goes abroad to Vexland?")
+    assert contains_figure(first_sentence(answer.text), "64%"), answer.text
+    assert answer.citations[0].source == "notes/flumbit.md"
+    near_miss = assistant.ask("How many tonnes of flumbit does Vexland grow?")
+    assert near_miss.refused, near_miss.text
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "remqa", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def test_cli_ask_json_is_the_answer_model(bundled_index: Settings, tmp_path: Path) -> None:
+    result = run_cli(
+        "ask",
+        "--json",
+        "How much is the gallium market worth?",
+        "--corpus",
+        str(bundled_index.corpus_dir),
+        "--index",
+        str(bundled_index.index_dir),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    answer = Answer.model_validate(data)
+    assert set(data) >= {"question", "text", "citations", "refused"}
+    assert set(data["citations"][0]) == {"id", "source", "quote", "start", "end", "score"}
+    assert "$430 million" in answer.text
+
+
+def test_cli_ask_prints_numbered_sources(bundled_index: Settings, tmp_path: Path) -> None:
+    result = run_cli(
+        "ask",
+        "When did China stop exporting permanent magnet technology?",
+        "--corpus",
+        str(bundled_index.corpus_dir),
+        "--index",
+        str(bundled_index.index_dir),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2023" in result.stdout and "Sources" in result.stdout
+    assert "[1] rare-earths-us-china-russia.txt" in result.stdout
+
+
+@pytest.mark.parametrize("question", ["", "   ", "y" * 5000])
+def test_cli_rejects_bad_questions_with_exit_2(
+    question: str, bundled_index: Settings, tmp_path: Path
+) -> None:
+    result = run_cli(
+        "ask",
+        question,
+        "--corpus",
+        str(bundled_index.corpus_dir),
+        "--index",
+        str(bundled_index.index_dir),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -1,0 +1,150 @@
+"""Pure pieces of the answer engine: question analysis, figure binding, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from remqa.binding import bind
+from remqa.figures import find_figures
+from remqa.followup import resolve_followup
+from remqa.question import analyze
+from remqa.textproc import expand_query, find_acronyms, spells_acronym, stems_match, tokenize
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds", "unit"),
+    [
+        ("What share of gallium production does China have?", {"percent"}, None),
+        ("What percentage of output is exported?", {"percent"}, None),
+        ("How much is the germanium market worth?", {"money"}, None),
+        ("How many tons did the world produce?", {"quantity"}, None),
+        ("When did mining restart?", {"year"}, None),
+        ("In which year did exports stop?", {"year"}, None),
+        ("By how many times will output grow?", {"multiplier"}, None),
+        ("How many rare earth mines are there in China?", {"count"}, "mines"),
+        ("How many people work at the mine?", {"count"}, "people"),
+        ("Which company makes the magnets?", set(), None),
+        ("Who announced the eightfold rise?", set(), None),
+        ("Where is the mine located?", set(), None),
+    ],
+)
+def test_expected_answer_kind(question: str, kinds: set[str], unit: str | None) -> None:
+    analysis = analyze(question)
+    assert analysis.kinds == kinds
+    assert analysis.count_unit == unit
+
+
+def test_names_and_years_are_entities_and_cue_words_are_not_terms() -> None:
+    analysis = analyze(
+        "What share of rare earth output did the US Geological Survey report in 2014?"
+    )
+    terms = {t.text: t for t in analysis.terms}
+    assert "share" not in terms and "What" not in terms
+    assert terms["Geological"].entity and terms["Survey"].entity
+    assert terms["Geological"].group == terms["Survey"].group == terms["US"].group
+    assert terms["2014"].year and terms["2014"].entity
+    assert not terms["rare"].entity
+
+
+SENTENCE = (
+    "China accounts for 48% of global antimony production, 59.2% of refined germanium "
+    "production and 98.8% of gallium production."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "subject", "expected"),
+    [
+        (SENTENCE, "gallium", "98.8%"),
+        (SENTENCE, "germanium", "59.2%"),
+        (SENTENCE, "antimony", "48%"),
+        ("China dominates bismuth (70%), tungsten (86%) and fluorite (56%).", "tungsten", "86%"),
+        ("China dominates bismuth (70%), tungsten (86%) and fluorite (56%).", "bismuth", "70%"),
+        (
+            "Its share in the gallium market exceeds 90%, in the German market - 80%.",
+            "German",
+            "80%",
+        ),
+        ("In 2017, mining resumed, and by 2022, the mine accounted for 14%.", "resumed", "2017"),
+    ],
+)
+def test_figure_binds_to_its_own_subject(sentence: str, subject: str, expected: str) -> None:
+    figures = find_figures(sentence)
+    tokens = [(t, 1.0) for t in tokenize(sentence) if t.text == subject]
+    assert tokens
+    wanted = [f for f in figures if f.kind == find_figures(expected)[0].kind]
+    assert bind(sentence, figures, wanted, tokens)[0][0].text.endswith(expected)
+
+
+def _similar(word: str, others: list[str]) -> list[float]:
+    """Stands in for the embedding model: elements are alike, and so are countries."""
+    groups = [{"gallium", "germanium", "antimony", "vanadium", "tungsten"}, {"china", "russia"}]
+    return [
+        1.0 if any(word.lower() in g and o.lower() in g for g in groups) else 0.0 for o in others
+    ]
+
+
+@pytest.mark.parametrize(
+    ("previous", "follow", "expected"),
+    [
+        ("What share of world gallium production does China have?", "And germanium?",
+         "What share of world germanium production does China have?"),
+        ("How much is the gallium market worth?", "And the germanium market?",
+         "How much is the germanium market worth?"),
+        ("What is China's share of tungsten production?", "How about vanadium?",
+         "What is China's share of vanadium production?"),
+        ("How much of global reserves does China hold?", "And Russia?",
+         "How much of global reserves does Russia hold?"),
+        ("How many tons were produced in 2014?", "And ten years later?",
+         "How many tons were produced in 2024?"),
+        ("How many tons were produced in 2014?", "What about two years earlier?",
+         "How many tons were produced in 2012?"),
+        ("When did mining restart?", "What share of ore output did Mountain Pass have in 2022?",
+         "What share of ore output did Mountain Pass have in 2022?"),
+    ],
+)  # fmt: skip
+def test_follow_up_resolution(previous: str, follow: str, expected: str) -> None:
+    assert resolve_followup(follow, previous, _similar) == expected
+
+
+def test_follow_up_with_pronoun_carries_previous_terms() -> None:
+    resolved = resolve_followup(
+        "How much will it make per year?",
+        "When will Rusatom MetalTech open its neodymium magnet plant?",
+        _similar,
+    )
+    assert resolved.startswith("How much will it make per year")
+    assert "neodymium" in resolved and "MetalTech" in resolved
+
+
+def test_no_history_leaves_the_question_alone() -> None:
+    assert resolve_followup("And germanium?", None, _similar) == "And germanium?"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [("produc", "product", True), ("german", "germanium", True), ("licenc", "licens", True),
+     ("mine", "mini", False), ("rare", "rarely", False), ("gallium", "germanium", False)],
+)  # fmt: skip
+def test_stems_match(a: str, b: str, same: bool) -> None:
+    assert stems_match(a, b) is same
+
+
+def test_acronyms_defined_in_text_are_found_and_spelled() -> None:
+    assert find_acronyms("rare earth metals (REM) are rare")["rem"] == ("rare", "earth", "metal")
+    assert find_acronyms("some words (XYZ) here") == {}
+    tokens = tokenize("According to the US Geological Survey, output rose.")
+    assert [t.text for t in spells_acronym("USGS", tokens)] == ["US", "Geological", "Survey"]
+    assert "REM" in expand_query("rare earth mines in China", {"rem": ("rare", "earth", "metal")})
+
+
+def test_brackets_after_a_figure_say_what_it_is() -> None:
+    sentence = (
+        "The markets amount to $430 million (100 tons of gallium) and $230 million "
+        "(60 tons of germanium) per year."
+    )
+    figures = find_figures(sentence)
+    money = [f for f in figures if f.kind == "money"]
+    for subject, expected in (("gallium", "$430 million"), ("germanium", "$230 million")):
+        tokens = [(t, 1.0) for t in tokenize(sentence) if t.text == subject]
+        assert bind(sentence, figures, money, tokens)[0][0].text == expected
