@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from remqa.binding import bind, measure_phrase
+from remqa.binding import bind, clause_before, measure_phrase
 from remqa.chunking import split_sentences
 from remqa.figures import Figure, find_figures
 from remqa.models import Answer, Citation
 from remqa.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
 from remqa.retrieve import CorpusStats, Passage
 from remqa.similarity import SentenceSimilarity
-from remqa.textproc import STOPWORDS, Token, spells_acronym, stems_match, tokenize, variants
+from remqa.textproc import STOPWORDS, Token, spells_acronym, stem, stems_match, tokenize, variants
 
 REFUSAL = "The documents do not say."
 _KIND_NAMES = {
@@ -32,16 +32,18 @@ _KIND_NAMES = {
     "count": "a number",
 }
 CONTEXT_WEIGHT = 0.6  # a word found just before the sentence, in the same paragraph
-CONTEXT_SENTENCES = 2  # how far back "it" may point
+CONTEXT_SENTENCES = 3  # how far back "it" may point
 ABSENT_WORD_WEIGHT = 1.0
 BINDING_WEIGHT = 0.5
 SIMILARITY_WEIGHT = 1.0
 COVERAGE_WEIGHT = 2.0
+PERIOD_BONUS = 0.5  # "over which period" is answered by a span of years
 SCOPE_WEIGHT = 0.3
-PENALTY_WEIGHT = 0.5
+PENALTY_WEIGHT = 1.0
 SIMILARITY_CANDIDATES = 8
 SIMILAR_ENOUGH = 0.5  # a paraphrase of the question, even with few words in common
 MIN_TEXT_SIMILARITY = 0.35
+DEMONSTRATIVES = {"this", "these", "such", "those"}  # "this measure was applied to Japan"
 ANAPHORS = {"this", "it", "it's", "these", "they", "he", "she", "that", "its", "their", "his"}
 _ORDINAL = re.compile(
     r"\b(\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
@@ -69,11 +71,13 @@ class Candidate:
     @property
     def meaning_text(self) -> str:
         """What the sentence says: with its context when it starts with "It", "This"..."""
-        first = self.text.split(maxsplit=1)[0].lower().strip("\"'“‘") if self.text else ""
-        return f"{self.context} {self.text}" if first in ANAPHORS and self.context else self.text
+        opening = [w.lower().strip("\"'“‘,") for w in self.text.split()[:6]]
+        refers_back = opening[:1] and opening[0] in ANAPHORS or bool(set(opening) & DEMONSTRATIVES)
+        return f"{self.context} {self.text}" if refers_back and self.context else self.text
 
     matched_share: float = 0.0  # share of the question's words found (sentence or context)
     new_names: bool = False  # the sentence names someone or something the question does not
+    period_match: bool = False  # a span of years, for a question about a period
     figures: list[Figure] = field(default_factory=list)  # figures of the asked kind
 
     @property
@@ -131,6 +135,8 @@ class ExtractiveAnswerer:
         """A rare word says more about what is asked than a common one."""
         weights = [self.stats.idf(form[0]) for form in _term_forms(term.text)]
         present = [w for w in weights if w < self.stats.max_idf()]
+        if not present:  # "Californian": weigh it as the corpus's "California"
+            present = [self.stats.idf(s) for s in self.stats.related_stems(term.stem)]
         # A word the corpus never uses cannot tell passages apart; count it as ordinary.
         weight = min(present) if present else ABSENT_WORD_WEIGHT
         return weight * SCOPE_WEIGHT if term.text.lower() in SCOPE_WORDS else weight
@@ -172,8 +178,10 @@ class ExtractiveAnswerer:
         # A name the sentence does not repeat may come from just before it ("it accounted
         # for 78%"), unless the sentence names something else the question did not ask about.
         context_counts = (
-            tokens[:1] != [] and tokens[0].text.lower() in ANAPHORS
-        ) or not self._names_other_things(tokens, analysis)
+            (tokens[:1] != [] and tokens[0].text.lower() in ANAPHORS)
+            or analysis.wants_name  # the name asked for is new to the question by definition
+            or not self._names_other_things(tokens, analysis)
+        )
         for term in analysis.terms:
             in_sentence = match_term(term, tokens, self.stats.acronyms)
             in_context = context_counts and match_term(term, context, self.stats.acronyms)
@@ -213,6 +221,7 @@ class ExtractiveAnswerer:
         if cand.figures:
             cand.lead, strength = bind(cand.text, found, cand.figures, subject)[0]
             cand.binding = min(1.0, strength / total)
+            cand.period_match = analysis.wants_period and cand.lead.is_range
             if cand.lead.kind != "year":  # a year's clause says much besides what is asked
                 cand.penalty = self._unasked_ties(cand, found, tokens, subject)
 
@@ -227,10 +236,21 @@ class ExtractiveAnswerer:
         "38% of the world's rare earth reserves" answers a question on production poorly."""
         assert cand.lead is not None
         asked = {id(tok) for tok, _ in subject}
+        unit = stem(cand.lead.unit) if cand.lead.unit else None
         words = [
             t
             for t in measure_phrase(cand.text, cand.lead, figures, tokens)
-            if t.text.lower() not in STOPWORDS and t.text.lower() not in GENERIC
+            if t.text.lower() not in STOPWORDS
+            and t.text.lower() not in GENERIC
+            and t.stem != unit  # "29 species": the unit is not a subject
+        ]
+        # A name in the clause before the figure is what it is about: "The Murmansk region
+        # accounts for 70%" does not give Russia's share.
+        seen = {id(t) for t in words}
+        words += [
+            t
+            for t in clause_before(cand.text, cand.lead, figures, tokens)
+            if id(t) not in seen and self.stats.is_name(t)
         ]
         total = sum(self.stats.idf(t.stem) for t in words)
         unasked = sum(self.stats.idf(t.stem) for t in words if id(t) not in asked)
@@ -287,6 +307,7 @@ class ExtractiveAnswerer:
             COVERAGE_WEIGHT * cand.coverage
             + BINDING_WEIGHT * cand.binding
             + SIMILARITY_WEIGHT * cand.similarity
+            + (PERIOD_BONUS if cand.period_match else 0.0)
             - PENALTY_WEIGHT * cand.penalty
             + 0.02 / (1 + cand.passage.rank)
         )

@@ -60,6 +60,7 @@ def bind(
 
 
 _OF_WORDS = {"of", "in", "for"}
+_CONJUNCTIONS = [["and"], ["but"], ["or"], ["while"], ["whereas"]]
 _BREAK = re.compile(r"[,;:()\[\]—]|\s-\s|\.\s|\.$")
 
 
@@ -88,8 +89,19 @@ def measure_phrase(
     if after and after[0].text.lower() in _OF_WORDS:
         return after
     before_start = _limit(text, figure.start, figures, forward=False)
+    between = text[before_start : figure.start].split()
+    if any(f.end == before_start for f in figures) and between[:1] not in _CONJUNCTIONS:
+        return after  # the words before belong to the previous figure ("15 types of REM")
     before = [t for t in tokens if before_start <= t.start and t.end <= figure.start]
     return before[-4:] if before else after
+
+
+def clause_before(
+    text: str, figure: Figure, figures: Sequence[Figure], tokens: Sequence[Token]
+) -> list[Token]:
+    """The words of the clause leading up to `figure` ("The Murmansk region accounts for")."""
+    start = _limit(text, figure.start, figures, forward=False)
+    return [t for t in tokens if start <= t.start and t.end <= figure.start]
 
 
 def _limit(text: str, at: int, figures: Sequence[Figure], forward: bool) -> int:

@@ -59,6 +59,7 @@ class QuestionAnalysis:
 
     wants_name: bool = False  # "Which official ...", "Who ..."
     wants_rank: bool = False  # "Where does Russia rank ..."
+    wants_period: bool = False  # "Over which period ...", "Between which years ..."
 
     @property
     def wants_figure(self) -> bool:
@@ -108,6 +109,7 @@ def analyze(question: str) -> QuestionAnalysis:
         terms=terms,
         wants_name=_asks_for_a_name(lower),
         wants_rank=bool(set(lower) & {"rank", "ranks", "ranked", "ranking", "position", "place"}),
+        wants_period=bool(set(lower) & {"period", "years", "decades", "span"}),
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from remqa.textproc import Token, expand_query, find_acronyms, tokenize
+from remqa.textproc import Token, expand_query, find_acronyms, stems_match, tokenize
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -50,11 +50,18 @@ class CorpusStats:
         self.df: Counter[str] = Counter()
         self.acronyms: dict[str, tuple[str, ...]] = {}  # "rem" -> stems of "rare earth metals"
         self.lowercase: set[str] = set()  # stems the corpus writes in lower case somewhere
+        self._related: dict[str, list[str]] = {}
         for chunk in chunks:
             tokens = tokenize(chunk.text)
             self.df.update({t.stem for t in tokens})
             self.lowercase.update(t.stem for t in tokens if not t.capitalized)
             self.acronyms.update(find_acronyms(chunk.text))
+
+    def related_stems(self, stem: str) -> list[str]:
+        """Corpus stems loosely matching `stem`; cached, as it scans the vocabulary."""
+        if stem not in self._related:
+            self._related[stem] = [s for s in self.df if stems_match(s, stem)]
+        return self._related[stem]
 
     def is_name(self, token: Token) -> bool:
         """A capitalised word the corpus never writes in lower case: Tomtorskoye, not To."""

@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(64, ge=1, le=4096)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped.")
 
-    top_k: int = Field(5, ge=1, le=50, description="Passages retrieved per question.")
+    top_k: int = Field(10, ge=1, le=50, description="Passages retrieved and read per question.")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused.")
     max_citations: int = Field(6, ge=1, le=50, description="Most passages shown per answer.")
 

@@ -79,6 +79,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bankrupt": ("bankruptcy",),
     "bankruptcy": ("bankrupt",),
     "heavy": ("severe",),
+    "dispute": ("conflict", "row", "war"),
+    "conflict": ("dispute", "war"),
     "leading": ("largest", "first", "top", "biggest"),
     "biggest": ("largest", "leading", "first", "top"),
     "largest": ("biggest", "leading", "first", "top"),
