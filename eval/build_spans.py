@@ -5,8 +5,7 @@ Offsets are Python ``str`` indices (Unicode code points, not bytes) into the
 source text read with ``open(path, encoding="utf-8").read()``; ``end`` is
 exclusive, so ``quote == text[start:end]``.
 
-Sources are resolved relative to <repo>/corpus/ if that directory exists,
-else /work/shared/corpus/.
+Sources are resolved relative to <repo>/corpus/.
 
 Usage:
   python eval/build_spans.py --find "98.8% of gallium production"
@@ -58,8 +57,7 @@ SPAN_LINE_RE = re.compile(r"^(\s*-\s*)(\{source:.*\})\s*$")
 
 
 def corpus_dir() -> Path:
-    local = REPO / "corpus"
-    return local if local.is_dir() else Path("/work/shared/corpus")
+    return REPO / "corpus"
 
 
 _cache: dict[str, str] = {}

@@ -74,6 +74,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the Answer as JSON: text, refused, citations[id, source, quote, start, end, "
         "score]",
     )
+
+    evaluate = commands.add_parser(
+        "eval",
+        help="score the assistant against the eval set and check the quality gates",
+        description="Ask every question of the eval set, score the answers with deterministic "
+        "metrics (retrieval hit@k and MRR, figure accuracy, invented figures, citation validity "
+        "and precision, refusals), print a table and write report.json and report.md. Exits 1 "
+        "when a gate in the gates file fails or an item that passes in the baseline fails.",
+    )
+    evaluate.add_argument(
+        "--set",
+        dest="eval_set",
+        type=Path,
+        default=Path("eval/questions.yaml"),
+        metavar="FILE",
+        help="eval set (default: eval/questions.yaml)",
+    )
+    evaluate.add_argument(
+        "--report",
+        type=Path,
+        default=Path("eval/report"),
+        metavar="DIR",
+        help="where to write report.json and report.md (default: eval/report)",
+    )
+    evaluate.add_argument(
+        "--gates",
+        type=Path,
+        default=Path("eval/gates.yaml"),
+        metavar="FILE",
+        help="quality gates (default: eval/gates.yaml)",
+    )
+    evaluate.add_argument(
+        "--baseline",
+        type=Path,
+        default=Path("eval/baseline.json"),
+        metavar="FILE",
+        help="items that must keep passing (default: eval/baseline.json)",
+    )
+    evaluate.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="record the items passing now as the new baseline",
+    )
+    _add_location_flags(evaluate)
     return parser
 
 
@@ -123,4 +167,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print_answer(answer)
         return 0
+    if args.command == "eval":
+        from remqa.eval_report import evaluate_and_report
+
+        return evaluate_and_report(
+            assistant, args.eval_set, args.report, args.gates, args.baseline, args.update_baseline
+        )
     raise AssertionError(f"unhandled command {args.command}")

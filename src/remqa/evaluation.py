@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
 from remqa.evalset import EvalItem
 from remqa.figures import contains_figure, find_figures, parse_figure
 from remqa.models import Answer
-from remqa.retrieve import Passage
+from remqa.retrieve import Chunk, Passage
+
+if TYPE_CHECKING:
+    from remqa.assistant import Assistant
 
 _MARKER = re.compile(r"\[\d+\]")
+RETRIEVAL_DEPTH = 5  # hit@5 and MRR look at the first five passages
 
 
 def first_sentence(text: str) -> str:
@@ -93,7 +98,7 @@ def score_item(
     checks["not_refused"] = Check(
         passed=not answer.refused, reason="refused an answerable question" if answer.refused else ""
     )
-    ranks = [p.rank + 1 for p in passages if _covers(p, item)]
+    ranks = [p.rank + 1 for p in passages[:RETRIEVAL_DEPTH] if _covers(p, item)]
     result.gold_rank = min(ranks) if ranks else None
     if item.figures:
         golds = [parse_figure(g) for g in item.figures]
@@ -135,52 +140,109 @@ def score_item(
     return result
 
 
-def run_items(assistant: object, items: Sequence[EvalItem]) -> list[ItemResult]:
-    from remqa.assistant import Assistant
+class EvalRun(BaseModel):
+    """Everything one run of the eval set produced."""
 
-    assert isinstance(assistant, Assistant)
-    results = []
-    for item in items:
-        history = [(turn.question, assistant.ask(turn.question)) for turn in item.history]
-        answer = assistant.ask(item.question, history=history)
-        resolved = answer.resolved_question or item.question
-        passages = assistant.retriever.retrieve(resolved)
-        results.append(score_item(item, answer, passages, assistant.source_text))
-    return results
+    items: list[ItemResult]
+    metrics: dict[str, float | int]
+    by_type: dict[str, dict[str, float]]
+    llamaindex_cross_check: dict[str, float] = Field(default_factory=dict)
+    seconds: float = 0.0
 
 
-def _main(path: Path) -> None:
-    from remqa import Assistant, Settings
-    from remqa.evalset import load_eval_set
+def run_eval(
+    assistant: Assistant, items: Sequence[EvalItem], show_progress: bool = False
+) -> EvalRun:
+    """Ask every question (follow-ups after their preceding turns) and score the answers."""
+    from remqa.progress import progress_bar
 
-    results = run_items(Assistant(Settings(show_progress=False)), load_eval_set(path))
-    failed = [r for r in results if not r.passed]
-    for r in failed:
-        print(f"FAIL {r.id} [{r.type}] {r.question}  -> {r.resolved_question}")
-        for name, c in r.checks.items():
-            if not c.passed:
-                print(f"    {name}: {c.reason}")
-        print("    " + r.answer.replace("\n", "\n    ")[:600])
-    ans = [r for r in results if r.type != "unanswerable"]
-    hit1 = sum(r.gold_rank == 1 for r in ans) / len(ans)
-    hit5 = sum(r.gold_rank is not None and r.gold_rank <= 5 for r in ans) / len(ans)
-    mrr = sum(1 / r.gold_rank for r in ans if r.gold_rank) / len(ans)
-    print(f"hit@1 {hit1:.3f} hit@5 {hit5:.3f} mrr {mrr:.3f}")
-    for name in (
-        "figures_first_sentence",
-        "figures_whole",
-        "citation_precision",
-        "refusal",
-        "not_refused",
-        "no_invented_figures",
-        "citation_validity",
-    ):
-        xs = [r.checks[name].passed for r in results if name in r.checks]
-        print(f"{name}: {sum(xs)}/{len(xs)} = {sum(xs) / len(xs):.3f}")
-    print(f"{len(results) - len(failed)}/{len(results)} passed")
+    started = time.perf_counter()
+    results: list[ItemResult] = []
+    expected: list[tuple[str, list[str]]] = []
+    with progress_bar("Evaluating", len(items), show_progress) as advance:
+        for item in items:
+            history = [(turn.question, assistant.ask(turn.question)) for turn in item.history]
+            answer = assistant.ask(item.question, history=history)
+            resolved = answer.resolved_question or item.question
+            passages = assistant.retriever.retrieve(resolved)
+            results.append(score_item(item, answer, passages, assistant.source_text))
+            if item.spans:
+                ids = [c.id for c in assistant.retriever.chunks if _covers_chunk(c, item)]
+                expected.append((resolved, ids))
+            advance(1)
+    return EvalRun(
+        items=results,
+        metrics=summarize(results),
+        by_type=summarize_by_type(results),
+        llamaindex_cross_check=llamaindex_retrieval_metrics(assistant, expected),
+        seconds=round(time.perf_counter() - started, 2),
+    )
 
 
-if __name__ == "__main__":
-    import sys
+def _covers_chunk(chunk: Chunk, item: EvalItem) -> bool:
+    return any(
+        span.source == chunk.source and chunk.start <= span.start and span.end <= chunk.end
+        for span in item.spans
+    )
 
-    _main(Path(sys.argv[1] if len(sys.argv) > 1 else "eval/questions.yaml"))
+
+def _share(flags: Sequence[bool]) -> float:
+    return round(sum(flags) / len(flags), 4) if flags else 1.0
+
+
+def _check(results: Sequence[ItemResult], name: str) -> list[bool]:
+    return [r.checks[name].passed for r in results if name in r.checks]
+
+
+def summarize(results: Sequence[ItemResult]) -> dict[str, float | int]:
+    """The metrics the gates read. Shares are 0..1; counts are whole numbers."""
+    answerable = [r for r in results if r.type != "unanswerable"]
+    ranks = [r.gold_rank for r in answerable]
+    return {
+        "items": len(results),
+        "hit_at_1": _share([rank == 1 for rank in ranks]),
+        "hit_at_5": _share([rank is not None for rank in ranks]),
+        "mrr": round(sum(1 / r for r in ranks if r) / len(ranks), 4) if ranks else 1.0,
+        "figure_accuracy_first_sentence": _share(_check(results, "figures_first_sentence")),
+        "figure_accuracy_whole": _share(_check(results, "figures_whole")),
+        "text_accuracy": _share(_check(results, "text")),
+        "invented_figures": sum(not ok for ok in _check(results, "no_invented_figures")),
+        "citation_validity": _share(_check(results, "citation_validity")),
+        "citation_precision": _share(_check(results, "citation_precision")),
+        "refusal_accuracy": _share(_check(results, "refusal")),
+        "false_refusals": sum(not ok for ok in _check(results, "not_refused")),
+        "items_passed": sum(r.passed for r in results),
+    }
+
+
+def summarize_by_type(results: Sequence[ItemResult]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for kind in sorted({r.type for r in results}):
+        group = [r for r in results if r.type == kind]
+        out[kind] = {"items": len(group), "passed": sum(r.passed for r in group),
+                     "pass_rate": _share([r.passed for r in group])}  # fmt: skip
+    return out
+
+
+def llamaindex_retrieval_metrics(
+    assistant: Assistant, expected: Sequence[tuple[str, list[str]]]
+) -> dict[str, float]:
+    """Hit rate and MRR at 5 computed by LlamaIndex's RetrieverEvaluator, as a cross-check
+    of our own retrieval numbers on the same questions."""
+    from llama_index.core.evaluation import RetrieverEvaluator
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle
+
+    fusion = assistant.retriever.fusion
+
+    class FirstFive(BaseRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            return fusion.retrieve(query_bundle)[:RETRIEVAL_DEPTH]
+
+    evaluator = RetrieverEvaluator.from_metric_names(["hit_rate", "mrr"], retriever=FirstFive())
+    scores: dict[str, list[float]] = {"hit_rate": [], "mrr": []}
+    for query, ids in expected:
+        result = evaluator.evaluate(query=query, expected_ids=ids)
+        for name, value in result.metric_vals_dict.items():
+            scores[name].append(float(value))
+    return {name: round(sum(v) / len(v), 4) if v else 0.0 for name, v in scores.items()}

@@ -1,0 +1,187 @@
+"""The eval report: a summary table on the terminal, report.json and report.md on disk."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from remqa.evaluation import EvalRun, ItemResult
+from remqa.gates import GateResult
+from remqa.settings import Settings
+
+if TYPE_CHECKING:
+    from remqa.assistant import Assistant
+
+METRIC_HELP = {
+    "hit_at_1": "a passage holding the gold span is retrieved first",
+    "hit_at_5": "... among the first five",
+    "mrr": "mean of 1/rank of the first such passage (0 when not in the first five)",
+    "figure_accuracy_first_sentence": "the gold figure is in the answer's first sentence",
+    "figure_accuracy_whole": "every gold figure is somewhere in the answer",
+    "text_accuracy": "the gold name/phrase is in the answer",
+    "invented_figures": "answers stating a figure that no cited quote contains",
+    "citation_validity": "every quote equals its span of the source",
+    "citation_precision": "the first citation's quote holds the gold figure or text",
+    "refusal_accuracy": "unanswerable questions refused",
+    "false_refusals": "answerable questions refused",
+    "items_passed": "items passing every check",
+}
+
+
+def git_commit(repo: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, timeout=10
+        )
+        return out.stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def print_summary(run: EvalRun, gates: list[GateResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    gate_by_name = {g.name: g for g in gates}
+    table = Table(title=f"remqa eval: {run.metrics['items']} questions, {run.seconds:.1f} s")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("gate")
+    table.add_column("")
+    for name, value in run.metrics.items():
+        if name == "items":
+            continue
+        gate = gate_by_name.get(name)
+        mark = "" if gate is None else ("[green]pass[/]" if gate.passed else "[red]FAIL[/]")
+        table.add_row(name, _fmt(value), gate.limit if gate else "", mark)
+    for name in ("hit_rate", "mrr"):
+        if name in run.llamaindex_cross_check:
+            cross = run.llamaindex_cross_check[name]
+            table.add_row(f"{name} (LlamaIndex RetrieverEvaluator)", _fmt(cross), "", "")
+    regress = gate_by_name.get("no_regressions")
+    if regress:
+        mark = "[green]pass[/]" if regress.passed else "[red]FAIL[/]"
+        table.add_row("regressions vs baseline", str(regress.value), "none", mark)
+    console.print(table)
+    by_type = ", ".join(
+        f"{kind} {int(v['passed'])}/{int(v['items'])}" for kind, v in run.by_type.items()
+    )
+    console.print(f"By type: {by_type}", highlight=False)
+
+
+def write_reports(
+    run: EvalRun, gates: list[GateResult], settings: Settings, eval_set: Path, out_dir: Path
+) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    meta: dict[str, Any] = {
+        "commit": git_commit(Path(__file__).resolve().parent),
+        "eval_set": str(eval_set),
+        "settings": json.loads(settings.model_dump_json(exclude={"llm_api_key"})),
+        "seconds": run.seconds,
+    }
+    data = {
+        **meta,
+        "passed": all(g.passed for g in gates),
+        "metrics": run.metrics,
+        "by_type": run.by_type,
+        "llamaindex_cross_check": run.llamaindex_cross_check,
+        "gates": [g.model_dump() for g in gates],
+        "items": [item.model_dump() for item in run.items],
+    }
+    json_path = out_dir / "report.json"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    md_path = out_dir / "report.md"
+    md_path.write_text(_markdown(run, gates, meta), encoding="utf-8")
+    return json_path, md_path
+
+
+def _markdown(run: EvalRun, gates: list[GateResult], meta: dict[str, Any]) -> str:
+    verdict = "PASSED" if all(g.passed for g in gates) else "FAILED"
+    lines = [
+        f"# remqa eval report: {verdict}",
+        "",
+        f"Commit `{meta['commit']}`, eval set `{meta['eval_set']}`, "
+        f"{run.metrics['items']} questions in {run.seconds:.1f} s, "
+        f"answer backend `{meta['settings']['llm']}`.",
+        "",
+        "## Metrics",
+        "",
+        "| metric | value | gate | | meaning |",
+        "| --- | ---: | --- | --- | --- |",
+    ]
+    gate_by_name = {g.name: g for g in gates}
+    for name, value in run.metrics.items():
+        gate = gate_by_name.get(name)
+        mark = "" if gate is None else ("pass" if gate.passed else "**FAIL**")
+        lines.append(
+            f"| {name} | {_fmt(value)} | {gate.limit if gate else ''} | {mark} | "
+            f"{METRIC_HELP.get(name, '')} |"
+        )
+    cross = run.llamaindex_cross_check
+    lines += [
+        "",
+        "LlamaIndex `RetrieverEvaluator` on the same questions (first five passages): "
+        f"hit rate {_fmt(cross.get('hit_rate'))}, MRR {_fmt(cross.get('mrr'))}.",
+        "",
+    ]
+    if "no_regressions" in gate_by_name:
+        g = gate_by_name["no_regressions"]
+        lines += [f"Regressions against the baseline: {g.value}.", ""]
+    lines += ["## By type", "", "| type | items | passed |", "| --- | ---: | ---: |"]
+    lines += [f"| {k} | {int(v['items'])} | {int(v['passed'])} |" for k, v in run.by_type.items()]
+    failures = [r for r in run.items if not r.passed]
+    lines += ["", f"## Failures ({len(failures)})", ""]
+    lines += [_item_md(r) for r in failures] or ["None.", ""]
+    lines += [f"## Passing items ({len(run.items) - len(failures)})", ""]
+    lines += [f"- `{r.id}` ({r.type}): {r.question}" for r in run.items if r.passed]
+    return "\n".join(lines) + "\n"
+
+
+def _item_md(r: ItemResult) -> str:
+    failed = [f"  - {name}: {c.reason}" for name, c in r.checks.items() if not c.passed]
+    resolved = f"  (understood as: {r.resolved_question})\n" if r.resolved_question else ""
+    answer = r.answer.replace("\n", "\n  > ")
+    return (
+        f"### `{r.id}` ({r.type})\n\n{r.question}\n{resolved}\n"
+        + "\n".join(failed)
+        + f"\n\n  > {answer}\n\n  gold passage rank: {r.gold_rank}; figures in answer: "
+        f"{', '.join(r.answer_figures) or 'none'}\n"
+    )
+
+
+def evaluate_and_report(
+    assistant: Assistant,
+    eval_set: Path,
+    report_dir: Path,
+    gates_path: Path,
+    baseline_path: Path,
+    update_baseline: bool = False,
+) -> int:
+    """Run the eval set, print the table, write the reports; 1 when a gate fails."""
+    from remqa.evalset import load_eval_set
+    from remqa.evaluation import run_eval
+    from remqa.gates import check_gates, load_baseline, load_gates, save_baseline
+
+    items = load_eval_set(eval_set)
+    gates, no_regressions = load_gates(gates_path)
+    run = run_eval(assistant, items, show_progress=assistant.settings.show_progress)
+    passing = {r.id for r in run.items if r.passed}
+    if update_baseline:
+        save_baseline(baseline_path, sorted(passing))
+    results = check_gates(run.metrics, gates, passing, load_baseline(baseline_path), no_regressions)
+    print_summary(run, results)
+    json_path, md_path = write_reports(run, results, assistant.settings, eval_set, report_dir)
+    failed = [g.name for g in results if not g.passed]
+    print(f"Reports: {json_path} and {md_path}")
+    if failed:
+        print(f"FAILED gates: {', '.join(failed)}")
+        return 1
+    print("All gates passed.")
+    return 0
