@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,20 @@ def bundled_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(corpus_dir=corpus, index_dir=root / "index", show_progress=False)
     Assistant(settings).ingest()
     return settings
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(bundled_index: Settings) -> Iterator[str]:
+    """The chat app on a free loopback port, serving the bundled article."""
+    from remqa.ui import launch
+
+    settings = bundled_index.model_copy(update={"port": free_port()})
+    app, url = launch(settings, block=False)
+    yield url
+    app.close()

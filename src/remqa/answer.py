@@ -40,6 +40,7 @@ COVERAGE_WEIGHT = 2.0
 PERIOD_BONUS = 0.5  # "over which period" is answered by a span of years
 SCOPE_WEIGHT = 0.3
 PENALTY_WEIGHT = 1.0
+MAX_EXTRA_PENALTY = 0.7
 SIMILARITY_CANDIDATES = 8
 SIMILAR_ENOUGH = 0.5  # a paraphrase of the question, even with few words in common
 MIN_TEXT_SIMILARITY = 0.35
@@ -343,9 +344,14 @@ class ExtractiveAnswerer:
             return self.refusal(question, analysis, cands)
         good.sort(key=lambda c: (-self.rank_score(c), c.key))
         best = good[0]
-        extras = [c for c in good[1:] if c.coverage >= max(self.min_coverage, 0.8 * best.coverage)][
-            : self.max_citations - 1
-        ]
+        # Other passages that answer as well: for a figure question, only figures that
+        # measure what was asked (not "38% of reserves" beside "80-95% of production").
+        extras = [
+            c
+            for c in good[1:]
+            if c.coverage >= max(self.min_coverage, 0.8 * best.coverage)
+            and (not analysis.wants_figure or c.penalty <= MAX_EXTRA_PENALTY)
+        ][: self.max_citations - 1]
         chosen = [best, *extras]
         citations = [
             Citation(

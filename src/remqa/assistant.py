@@ -4,7 +4,7 @@ RetrieverQueryEngine composes a retriever and a response synthesizer."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from remqa.errors import IndexMissingError, QuestionError
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from remqa.similarity import SentenceSimilarity
 
 HistoryTurn = tuple[str, "Answer | str"]
+ProgressCallback = Callable[[int, int], None]
 
 
 class Assistant:
@@ -35,11 +36,14 @@ class Assistant:
         self._similarity: SentenceSimilarity | None = None
         self._lock = threading.Lock()
 
-    def ingest(self, rebuild: bool = False) -> IngestReport:
-        """Bring the index in step with the corpus folder (incremental)."""
+    def ingest(
+        self, rebuild: bool = False, on_progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Bring the index in step with the corpus folder (incremental). `on_progress(done,
+        total)` is called as chunks are embedded."""
         from remqa.ingest import run_ingest
 
-        report = run_ingest(self.settings, rebuild=rebuild)
+        report = run_ingest(self.settings, rebuild=rebuild, on_progress=on_progress)
         self._retriever = None  # reload on next ask: the index changed
         return report
 
@@ -49,7 +53,11 @@ class Assistant:
         assert self._retriever is not None
         return self._retriever
 
-    def _load(self) -> None:
+    def ensure_ready(self, on_progress: ProgressCallback | None = None) -> None:
+        """Open the index now (building it first if it is missing), reporting progress."""
+        self._load(on_progress)
+
+    def _load(self, on_progress: ProgressCallback | None = None) -> None:
         with self._lock:  # one load, even when the first questions arrive together
             if self._retriever is not None:
                 return
@@ -64,7 +72,7 @@ class Assistant:
             try:
                 collection = open_collection(client, self.settings)
             except IndexMissingError:
-                self.ingest()  # first use: build the index rather than fail
+                self.ingest(on_progress=on_progress)  # first use: build it rather than fail
                 collection = open_collection(client, self.settings)
             retriever = HybridRetriever(collection, self.settings)
             self._similarity = SentenceSimilarity(load_embed_model(self.settings.embed_batch_size))

@@ -75,6 +75,18 @@ def build_parser() -> argparse.ArgumentParser:
         "score]",
     )
 
+    serve = commands.add_parser(
+        "serve",
+        help="open the chat in your browser",
+        description="Start the browser chat (Gradio) on http://HOST:PORT. Answers stream in with "
+        "[n] markers; the cited passages show beside them. Bound to 127.0.0.1 unless --host says "
+        "otherwise; set REMQA_AUTH=user:password to require a login. Builds a missing index "
+        "first, with progress on the page.",
+    )
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    _add_location_flags(serve)
+
     evaluate = commands.add_parser(
         "eval",
         help="score the assistant against the eval set and check the quality gates",
@@ -167,6 +179,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print_answer(answer)
         return 0
+    if args.command == "serve":
+        from remqa.ui import launch
+
+        _, url = launch(settings, host=args.host, port=args.port, block=False)
+        print(f"remqa chat running on {url} (Ctrl+C to stop)")
+        _wait_forever()
+        return 0
     if args.command == "eval":
         from remqa.eval_report import evaluate_and_report
 
@@ -174,3 +193,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             assistant, args.eval_set, args.report, args.gates, args.baseline, args.update_baseline
         )
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _wait_forever() -> None:
+    import time
+
+    while True:
+        time.sleep(3600)

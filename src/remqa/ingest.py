@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +72,11 @@ def ingest_lock(settings: Settings) -> FileLock:
     return FileLock(str(settings.index_dir / ".ingest.lock"), timeout=0)
 
 
-def run_ingest(settings: Settings, rebuild: bool = False) -> IngestReport:
+def run_ingest(
+    settings: Settings,
+    rebuild: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> IngestReport:
     """Bring the index in step with the corpus; see the module docstring for the guarantees."""
     began = time.perf_counter()
     files, skipped_reasons = scan_corpus(settings.corpus_dir, settings.max_file_bytes)
@@ -93,7 +97,7 @@ def run_ingest(settings: Settings, rebuild: bool = False) -> IngestReport:
             f"(lock {lock.lock_file}). Wait for it to finish, then run this again."
         ) from None
     try:
-        report = _ingest_locked(settings, files, skipped_reasons, rebuild)
+        report = _ingest_locked(settings, files, skipped_reasons, rebuild, on_progress)
     finally:
         lock.release()
     report.seconds = round(time.perf_counter() - began, 3)
@@ -101,7 +105,11 @@ def run_ingest(settings: Settings, rebuild: bool = False) -> IngestReport:
 
 
 def _ingest_locked(
-    settings: Settings, files: list[CorpusFile], skipped_reasons: dict[str, str], rebuild: bool
+    settings: Settings,
+    files: list[CorpusFile],
+    skipped_reasons: dict[str, str],
+    rebuild: bool,
+    on_progress: Callable[[int, int], None] | None,
 ) -> IngestReport:
     from llama_index.core import Document
     from llama_index.core.ingestion import IngestionPipeline
@@ -160,7 +168,7 @@ def _ingest_locked(
     existing_ids = {i for entry in indexed.values() for i in entry.ids}
     reused = [n for n in nodes if n.node_id in existing_ids]
     fresh = [n for n in nodes if n.node_id not in existing_ids]
-    _write(collection, reused, fresh, settings, page)
+    _write(collection, reused, fresh, settings, page, on_progress)
 
     keep = {n.node_id for n in nodes} | {i for s in report.unchanged for i in indexed[s].ids}
     stale = sorted(existing_ids - keep)
@@ -185,6 +193,7 @@ def _write(
     fresh: list[BaseNode],
     settings: Settings,
     page: int,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Re-label chunks that are already embedded; embed and upsert the rest in batches."""
     from llama_index.core.vector_stores.utils import node_to_metadata_dict
@@ -200,6 +209,7 @@ def _write(
 
     embed_model = load_embed_model(settings.embed_batch_size)
     batch_size = min(page, max(settings.embed_batch_size * 4, 64))
+    done = 0
     with progress_bar("Embedding chunks", len(fresh), settings.show_progress) as advance:
         for batch in _batches(fresh, batch_size):
             texts = [n.get_content() for n in batch]
@@ -211,3 +221,6 @@ def _write(
                 documents=texts,
             )
             advance(len(batch))
+            done += len(batch)
+            if on_progress:
+                on_progress(done, len(fresh))

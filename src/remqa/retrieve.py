@@ -166,6 +166,23 @@ class HybridRetriever:
                 best = max(best, before, key=len)
         return best
 
+    def surrounding(
+        self, source: str, start: int, end: int, width: int = 300
+    ) -> tuple[str, str, str]:
+        """(before, quote, after): the span with up to `width` characters of its passage on
+        each side, from the chunks that hold it."""
+        chunks = self._by_source.get(source, [])
+        i = bisect_right(self._starts.get(source, []), start)
+        for chunk in reversed(chunks[max(0, i - 4) : i]):
+            if chunk.start <= start and end <= chunk.end:
+                a, b = start - chunk.start, end - chunk.start
+                return (
+                    chunk.text[max(0, a - width) : a],
+                    chunk.text[a:b],
+                    chunk.text[b : b + width],
+                )
+        return ("", "", "")
+
     def retrieve(self, query: str, query_vector: Sequence[float] | None = None) -> list[Passage]:
         """The top passages for `query`; pass its embedding if already computed."""
         from llama_index.core.schema import QueryBundle

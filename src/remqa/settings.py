@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from remqa.errors import RemqaError
+
 
 class Settings(BaseSettings):
     """Everything remqa can be told; each field can be set as an env var `REMQA_<NAME>`."""
@@ -38,3 +40,18 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, gt=0)
 
     show_progress: bool = Field(True, description="Progress bars on the terminal.")
+
+    host: str = Field("127.0.0.1", description="Address the chat server binds to (loopback).")
+    port: int = Field(7860, ge=1, le=65535)
+    auth: SecretStr | None = Field(
+        None, description='Login for the chat, "user:password"; unset: no login.'
+    )
+
+    def auth_pair(self) -> tuple[str, str] | None:
+        """The chat login as (user, password), or None when no login is configured."""
+        if self.auth is None:
+            return None
+        user, sep, password = self.auth.get_secret_value().partition(":")
+        if not sep or not user or not password:
+            raise RemqaError('REMQA_AUTH must look like "user:password".')
+        return user, password

@@ -1,0 +1,115 @@
+"""HTML and Markdown for the chat, built so that document text stays inert.
+
+Everything that comes from a document is escaped: a quote holding `<script>`, a Markdown image
+`![x](http://...)` or a fake `[3]` shows as text and never loads or runs anything.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from remqa.models import Answer, Citation
+
+# Characters that start Markdown markup (links, images, emphasis, code, tables, HTML).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#!|<>~])")
+_MARKER = re.compile(r"\[(\d+)\]")
+SOURCE_ANCHOR = "remqa-src-{id}"
+
+
+def escape_markdown(text: str) -> str:
+    """Text shown literally by a Markdown renderer (and by an HTML one)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer for the chat: document text escaped; our own bold lead and [n] links added
+    back. Every [n] links to its passage in the sources panel."""
+    if answer.refused:
+        return f"> **Not in the documents.** {escape_markdown(answer.text)}"
+    parts: list[str] = []
+    for line in answer.text.split("\n"):
+        parts.append(_line_markdown(line, {c.id for c in answer.citations}))
+    return "\n".join(parts)
+
+
+def _line_markdown(line: str, ids: set[int]) -> str:
+    bullet = ""
+    if line.startswith("- "):
+        bullet, line = "- ", line[2:]
+    lead = ""
+    if line.startswith("**") and "** — " in line:
+        figure, line = line[2:].split("** — ", 1)
+        lead = f"**{escape_markdown(figure)}** — "
+    # Only a marker at the very end of the line is ours; any other "[n]" is document text.
+    match = re.search(r" \[(\d+)\]$", line)
+    marker = ""
+    if match and int(match.group(1)) in ids:
+        n = match.group(1)
+        marker = f" [\\[{n}\\]](#{SOURCE_ANCHOR.format(id=n)})"
+        line = line[: match.start()]
+    return bullet + lead + escape_markdown(line) + marker
+
+
+def sources_html(answer: Answer, passages: dict[int, tuple[str, str, str]]) -> str:
+    """The cited passages: file, offsets, score, and the quote highlighted in its passage.
+    `passages` maps a citation id to (text before, quote, text after)."""
+    if answer.refused:
+        return (
+            '<div class="remqa-refusal"><strong>No answer in the documents.</strong> '
+            "Nothing was cited: no passage holds what was asked.</div>"
+        )
+    if not answer.citations:
+        return '<div class="remqa-empty">Sources of the answer appear here.</div>'
+    return "\n".join(_citation_html(c, passages.get(c.id)) for c in answer.citations)
+
+
+def _citation_html(c: Citation, passage: tuple[str, str, str] | None) -> str:
+    before, quote, after = passage or ("", c.quote, "")
+    body = (
+        f"{html.escape(before)}<mark>{html.escape(quote)}</mark>{html.escape(after)}"
+        if quote == c.quote
+        else f"<mark>{html.escape(c.quote)}</mark>"
+    )
+    return (
+        f'<details class="remqa-source" id="{SOURCE_ANCHOR.format(id=c.id)}" open>'
+        f"<summary><b>[{c.id}]</b> {html.escape(c.source)} "
+        f'<span class="remqa-meta">chars {c.start}–{c.end} · score {c.score:.2f}</span></summary>'
+        f'<div class="remqa-passage">{body}</div></details>'
+    )
+
+
+def status_markdown(documents: int, chunks: int, model: str, backend: str) -> str:
+    return (
+        f"**{documents}** document{'s' if documents != 1 else ''} · **{chunks}** chunks · "
+        f"embedding model `{model}` · answers: `{backend}`"
+    )
+
+
+CSS = """
+.remqa-source { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 6px 10px; margin-bottom: 8px; }
+.remqa-source:target, .remqa-source.remqa-flash { outline: 2px solid var(--color-accent); }
+.remqa-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin-left: 6px; }
+.remqa-passage { margin-top: 6px; line-height: 1.5; white-space: pre-wrap; }
+.remqa-passage mark { background: #fde68a; color: inherit; padding: 0 2px; }
+.remqa-refusal { border-left: 4px solid #d97706; background: #fffbeb; color: #92400e;
+  padding: 8px 12px; border-radius: 4px; }
+"""
+
+# Clicking a [n] marker opens and shows its passage instead of leaving the page.
+HEAD = """
+<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest('a[href^="#remqa-src-"]');
+  if (!link) return;
+  event.preventDefault();
+  const panel = document.getElementById(link.getAttribute("href").slice(1));
+  if (!panel) return;
+  panel.open = true;
+  panel.scrollIntoView({behavior: "smooth", block: "center"});
+  panel.classList.add("remqa-flash");
+  setTimeout(() => panel.classList.remove("remqa-flash"), 1500);
+}, true);
+</script>
+"""

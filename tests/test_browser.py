@@ -1,0 +1,85 @@
+"""The chat in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str) -> Iterator[tuple[Page, list[str]]]:
+    """A fresh page on the chat; every request to a host other than the app is recorded."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    foreign: list[str] = []
+    app_host = urlparse(server).netloc
+
+    def watch(request: Request) -> None:
+        host = urlparse(request.url).netloc
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != app_host:
+            foreign.append(request.url)
+
+    page.on("request", watch)
+    page.goto(server)
+    expect(page.locator("#remqa-status")).to_contain_text("chunks", timeout=60_000)
+    yield page, foreign
+    page.close()
+
+
+def ask(page: Page, question: str) -> None:
+    box = page.locator("#remqa-question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_question_answer_and_sources_in_the_browser(
+    page: tuple[Page, list[str]], tmp_path: Path
+) -> None:
+    tab, foreign = page
+    ask(tab, "What share of the world's gallium production comes from China?")
+    chat = tab.locator("#remqa-chat")
+    expect(chat).to_contain_text("98.8%", timeout=30_000)
+    sources = tab.locator("#remqa-sources")
+    expect(sources).to_contain_text("rare-earths-us-china-russia.txt")
+    expect(sources.locator("mark")).to_contain_text("98.8% of gallium production")
+    tab.locator("#remqa-chat a[href='#remqa-src-1']").first.click()
+    expect(tab.locator("#remqa-src-1")).to_be_in_viewport()
+    tab.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    assert (tmp_path / "chat.png").stat().st_size > 10_000
+    assert foreign == [], f"the page contacted other hosts: {foreign}"
+
+
+def test_refusal_looks_different_and_follow_up_works(page: tuple[Page, list[str]]) -> None:
+    tab, _ = page
+    ask(tab, "How many tons of rare earths does Brazil produce?")
+    expect(tab.locator("#remqa-chat")).to_contain_text("Not in the documents", timeout=30_000)
+    expect(tab.locator("#remqa-sources .remqa-refusal")).to_be_visible()
+    ask(tab, "What share of world gallium production does China have?")
+    expect(tab.locator("#remqa-chat")).to_contain_text("98.8%", timeout=30_000)
+    ask(tab, "And germanium?")
+    expect(tab.locator("#remqa-chat .message-row").last).to_contain_text("59.2%", timeout=30_000)
+    tab.locator("#remqa-clear").click()
+    expect(tab.locator("#remqa-chat")).not_to_contain_text("59.2%")
