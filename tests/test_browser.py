@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+
+from remqa import Settings
+from remqa.ui import launch
+from tests.conftest import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -83,3 +87,21 @@ def test_refusal_looks_different_and_follow_up_works(page: tuple[Page, list[str]
     expect(tab.locator("#remqa-chat .message-row").last).to_contain_text("59.2%", timeout=30_000)
     tab.locator("#remqa-clear").click()
     expect(tab.locator("#remqa-chat")).not_to_contain_text("59.2%")
+
+
+def test_first_launch_builds_the_missing_index_on_the_page(
+    browser: Browser, tiny_corpus: Path, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(tiny_corpus, port=free_port())
+    assert not settings.index_dir.exists()
+    app, url = launch(settings, block=False)
+    try:
+        tab = browser.new_page()
+        tab.goto(url)
+        expect(tab.locator("#remqa-question")).to_be_visible()  # the page is there at once
+        expect(tab.locator("#remqa-status")).to_contain_text("2 documents", timeout=120_000)
+        ask(tab, "How many megawatts does the zorblax reactor produce?")
+        expect(tab.locator("#remqa-chat")).to_contain_text("412 megawatts", timeout=30_000)
+        tab.close()
+    finally:
+        app.close()

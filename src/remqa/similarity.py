@@ -7,6 +7,7 @@ come back question after question.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -22,20 +23,25 @@ class SentenceSimilarity:
         self.model = model
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # the chat asks from several threads at once
 
     def embed_query(self, text: str) -> list[float]:
         return self.model.get_query_embedding(text)
 
     def scores(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            for text, vector in zip(
-                missing, self.model.get_text_embedding_batch(missing), strict=True
-            ):
-                self._cache[text] = np.asarray(vector, dtype=np.float32)
-        for text in texts:
-            self._cache.move_to_end(text)
-        while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:  # embedding runs outside the lock: other questions go on meanwhile
+            vectors = self.model.get_text_embedding_batch(missing)
+            known.update(
+                (t, np.asarray(v, dtype=np.float32)) for t, v in zip(missing, vectors, strict=True)
+            )
+        with self._lock:
+            for text in texts:
+                self._cache[text] = known[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
         query = np.asarray(query_vector, dtype=np.float32)
-        return [float(self._cache[t] @ query) for t in texts]
+        return [float(known[t] @ query) for t in texts]
