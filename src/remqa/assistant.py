@@ -4,7 +4,7 @@ RetrieverQueryEngine composes a retriever and a response synthesizer."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from remqa.errors import IndexMissingError, QuestionError
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from llama_index.core.base.base_query_engine import BaseQueryEngine
 
     from remqa.answer import ExtractiveAnswerer
+    from remqa.generate import LLMAnswerer
     from remqa.retrieve import HybridRetriever
     from remqa.similarity import SentenceSimilarity
 
@@ -34,6 +35,7 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
         self._similarity: SentenceSimilarity | None = None
+        self._generator: LLMAnswerer | None = None
         self._lock = threading.Lock()
 
     def ingest(
@@ -82,6 +84,13 @@ class Assistant:
                 max_citations=self.settings.max_citations,
                 similarity=self._similarity,
             )
+            if self.settings.llm != "extractive":
+                from remqa.generate import LLMAnswerer
+                from remqa.llm import build_llm, describe_backend
+
+                self._generator = LLMAnswerer(
+                    build_llm(self.settings), describe_backend(self.settings)
+                )
             self._retriever = retriever
 
     def check_question(self, question: str) -> str:
@@ -117,6 +126,17 @@ class Assistant:
     def ask(self, question: str, history: Sequence[HistoryTurn] = ()) -> Answer:
         """Answer a question from the documents; `history` holds earlier (question, answer)
         turns so that follow-ups like "And germanium?" are understood."""
+        final = None
+        for part in self.ask_stream(question, history):
+            final = part
+        assert isinstance(final, Answer)
+        return final
+
+    def ask_stream(
+        self, question: str, history: Sequence[HistoryTurn] = ()
+    ) -> Iterator[str | Answer]:
+        """Like `ask`, for showing progress: with an LLM backend, yields the text generated so
+        far (not yet checked), then the checked `Answer` last; otherwise just the `Answer`."""
         from remqa.question import analyze
 
         question = self.check_question(question)
@@ -125,10 +145,22 @@ class Assistant:
         assert self._answerer is not None and self._similarity is not None
         query_vector = self._similarity.embed_query(resolved)  # embedded once, used twice
         passages = self.retriever.retrieve(resolved, query_vector)
-        answer = self._answerer.answer(question, analyze(resolved), passages, query_vector)
-        if resolved != question:
-            answer.resolved_question = resolved
-        return answer
+        answerer = self._answerer
+
+        def extractive() -> Answer:
+            return answerer.answer(question, analyze(resolved), passages, query_vector)
+
+        parts: Iterator[str | Answer] = (
+            self._generator.stream(resolved, passages, extractive)
+            if self._generator is not None
+            else iter([extractive()])
+        )
+        for part in parts:
+            if isinstance(part, Answer):
+                part.question = question
+                if resolved != question:
+                    part.resolved_question = resolved
+            yield part
 
     def source_text(self, source: str) -> str:
         """The text citations of `source` are offsets into (the extracted text for PDF/HTML)."""

@@ -16,6 +16,15 @@ class Citation(BaseModel):
     score: float = Field(description="Retrieval score of the passage the quote came from.")
 
 
+class SentenceCheck(BaseModel):
+    """How one sentence of a generated answer fared against the passages it cites."""
+
+    sentence: str
+    citations: list[int] = Field(default_factory=list)
+    supported: bool
+    reason: str = ""
+
+
 class Answer(BaseModel):
     """An answer and the passages it rests on."""
 
@@ -28,6 +37,9 @@ class Answer(BaseModel):
     )
     backend: str = "extractive"
     notices: list[str] = Field(default_factory=list)
+    checks: list[SentenceCheck] = Field(
+        default_factory=list, description="Per-sentence verification of an LLM answer."
+    )
 
 
 class SkippedFile(BaseModel):

@@ -25,6 +25,11 @@ def print_answer(answer: Answer) -> None:
         console.print(Text(f"(understood as: {inert(answer.resolved_question)})", style="dim"))
     style = "yellow" if answer.refused else ""
     console.print(Text(inert(answer.text.replace("**", "")), style=style))
+    for notice in answer.notices:
+        console.print(Text(f"Note: {inert(notice)}", style="italic yellow"))
+    for check in answer.checks:
+        mark = "✓ supported" if check.supported else f"✗ removed: {check.reason}"
+        console.print(Text(f"  {mark}: “{inert(check.sentence)}”", style="dim"))
     if not answer.citations:
         return
     console.print()

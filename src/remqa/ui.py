@@ -13,8 +13,16 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from remqa.errors import RemqaError
+from remqa.llm import describe_backend
 from remqa.models import Answer
-from remqa.ui_render import CSS, HEAD, answer_markdown, sources_html, status_markdown
+from remqa.ui_render import (
+    CSS,
+    HEAD,
+    answer_markdown,
+    draft_markdown,
+    sources_html,
+    status_markdown,
+)
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -54,25 +62,33 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         assistant.ensure_ready(lambda done, total: progress(done / max(total, 1), desc="Indexing"))
         retriever = assistant.retriever
         documents = len({c.source for c in retriever.chunks})
-        return status_markdown(documents, len(retriever.chunks), "all-MiniLM-L6-v2", "extractive")
+        backend = describe_backend(assistant.settings)
+        return status_markdown(documents, len(retriever.chunks), "all-MiniLM-L6-v2", backend)
 
     def respond(
         question: str, chat: list[dict[str, Any]], turns: list[tuple[str, Answer]]
     ) -> Iterator[tuple[Any, ...]]:
-        chat = [*chat, {"role": "user", "content": question}]
+        chat = [*chat, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        answer = None
         try:
-            answer = assistant.ask(question, history=turns)
+            for part in assistant.ask_stream(question, history=turns):
+                if isinstance(part, Answer):
+                    answer = part
+                else:  # an LLM's text as it arrives, before its figures are checked
+                    chat[-1] = {"role": "assistant", "content": draft_markdown(part)}
+                    yield "", chat, turns, gr.update()
         except RemqaError as exc:
-            chat.append({"role": "assistant", "content": f"> **Cannot ask that.** {exc}"})
+            chat[-1] = {"role": "assistant", "content": f"> **Cannot ask that.** {exc}"}
             yield "", chat, turns, gr.update()
             return
+        assert answer is not None
         markdown = answer_markdown(answer)
-        chat.append({"role": "assistant", "content": ""})
         sources = sources_html(answer, _passages(assistant, answer))
-        for partial in _stream(markdown):
-            chat[-1] = {"role": "assistant", "content": partial}
-            yield "", chat, turns, gr.update()
-            time.sleep(STREAM_PAUSE)
+        if answer.backend == "extractive":  # instant: shown word by word, as a stream would
+            for partial in _stream(markdown):
+                chat[-1] = {"role": "assistant", "content": partial}
+                yield "", chat, turns, gr.update()
+                time.sleep(STREAM_PAUSE)
         chat[-1] = {"role": "assistant", "content": markdown}
         yield "", chat, [*turns, (question, answer)], sources
 

@@ -26,11 +26,17 @@ def answer_markdown(answer: Answer) -> str:
     """The answer for the chat: document text escaped; our own bold lead and [n] links added
     back. Every [n] links to its passage in the sources panel."""
     if answer.refused:
-        return f"> **Not in the documents.** {escape_markdown(answer.text)}"
-    parts: list[str] = []
-    for line in answer.text.split("\n"):
-        parts.append(_line_markdown(line, {c.id for c in answer.citations}))
-    return "\n".join(parts)
+        text = f"> **Not in the documents.** {escape_markdown(answer.text)}"
+    else:
+        ids = {c.id for c in answer.citations}
+        text = "\n".join(_line_markdown(line, ids) for line in answer.text.split("\n"))
+    notes = [f"\n\n*Note: {escape_markdown(notice)}*" for notice in answer.notices]
+    return text + "".join(notes)
+
+
+def draft_markdown(text: str) -> str:
+    """Text an LLM is still generating: shown as a draft until its figures are checked."""
+    return f"*Drafting; figures not yet checked…*\n\n{escape_markdown(text)}"
 
 
 def _line_markdown(line: str, ids: set[int]) -> str:
@@ -61,7 +67,24 @@ def sources_html(answer: Answer, passages: dict[int, tuple[str, str, str]]) -> s
         )
     if not answer.citations:
         return '<div class="remqa-empty">Sources of the answer appear here.</div>'
-    return "\n".join(_citation_html(c, passages.get(c.id)) for c in answer.citations)
+    cited = "\n".join(_citation_html(c, passages.get(c.id)) for c in answer.citations)
+    return cited + checks_html(answer)
+
+
+def checks_html(answer: Answer) -> str:
+    """How each sentence of a generated answer fared against its cited passages."""
+    if not answer.checks:
+        return ""
+    rows = []
+    for check in answer.checks:
+        mark, label = ("✓", "supported") if check.supported else ("✗", "removed")
+        reason = f": {html.escape(check.reason)}" if check.reason else ""
+        rows.append(
+            f'<li class="remqa-check-{label}"><b>{mark} {label}</b>{reason}<br>'
+            f"<q>{html.escape(check.sentence)}</q></li>"
+        )
+    items = "".join(rows)
+    return f'<div class="remqa-checks"><b>Figure check</b><ul>{items}</ul></div>'
 
 
 def _citation_html(c: Citation, passage: tuple[str, str, str] | None) -> str:
@@ -93,6 +116,9 @@ CSS = """
 .remqa-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin-left: 6px; }
 .remqa-passage { margin-top: 6px; line-height: 1.5; white-space: pre-wrap; }
 .remqa-passage mark { background: #fde68a; color: inherit; padding: 0 2px; }
+.remqa-checks ul { padding-left: 1.2em; margin: 4px 0; }
+.remqa-check-removed { color: #b91c1c; }
+.remqa-check-supported { color: #15803d; }
 .remqa-refusal { border-left: 4px solid #d97706; background: #fffbeb; color: #92400e;
   padding: 8px 12px; border-radius: 4px; }
 """
