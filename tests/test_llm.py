@@ -239,3 +239,22 @@ def test_chat_streams_the_draft_then_shows_the_checked_answer(
     assert "98.8%" in shown and "48%" not in shown.split("Note")[0]
     assert "removed as not supported" in shown
     assert "Figure check" in final[2] and "gallium goes with 98.8%" in final[2]
+
+
+def test_non_streaming_completion_is_checked_the_same_way(
+    llm_assistant: Assistant, fake: FakeLLMServer
+) -> None:
+    llm_assistant.ensure_ready()
+    generator = llm_assistant._generator
+    assert generator is not None
+    passages = llm_assistant.retriever.retrieve(GALLIUM)
+    n = next(i for i, p in enumerate(passages, 1) if GALLIUM_SENTENCE in p.chunk.text)
+    fake.queue(Script(reply=f"China makes 59.2% of the world's gallium [{n}]."))
+
+    def fallback() -> Answer:
+        return Answer(question=GALLIUM, text="fallback")
+
+    answer = generator.answer(GALLIUM, passages, fallback)
+    assert fake.requests[-1].get("stream") in (None, False)
+    assert answer.text == "fallback" and not answer.checks[0].supported
+    assert "gallium goes with 98.8%" in answer.checks[0].reason
