@@ -4,8 +4,9 @@ RetrieverQueryEngine composes a retriever and a response synthesizer."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from remqa.errors import IndexMissingError, QuestionError
 from remqa.models import Answer, IngestReport
@@ -36,6 +37,9 @@ class Assistant:
         self._answerer: ExtractiveAnswerer | None = None
         self._similarity: SentenceSimilarity | None = None
         self._generator: LLMAnswerer | None = None
+        self._client: Any = None  # the Chroma client the retriever reads through
+        self._generation = ""  # of the index the retriever was loaded from
+        self._checked_at = 0.0
         self._lock = threading.Lock()
 
     def ingest(
@@ -65,7 +69,7 @@ class Assistant:
                 return
             from remqa.answer import ExtractiveAnswerer
             from remqa.embedding import load_embed_model
-            from remqa.index_meta import open_collection
+            from remqa.index_meta import generation, open_collection
             from remqa.retrieve import HybridRetriever
             from remqa.similarity import SentenceSimilarity
             from remqa.store import open_client
@@ -76,6 +80,9 @@ class Assistant:
             except IndexMissingError:
                 self.ingest(on_progress=on_progress)  # first use: build it rather than fail
                 collection = open_collection(client, self.settings)
+            self._generation = generation(collection)
+            self._checked_at = time.monotonic()
+            self._client = client
             retriever = HybridRetriever(collection, self.settings)
             self._similarity = SentenceSimilarity(load_embed_model(self.settings.embed_batch_size))
             self._answerer = ExtractiveAnswerer(
@@ -92,6 +99,23 @@ class Assistant:
                     build_llm(self.settings), describe_backend(self.settings)
                 )
             self._retriever = retriever
+
+    def _reload_if_changed(self) -> None:
+        """Pick up an ingest made by another process (Chroma server mode) without a restart:
+        at most every `refresh_seconds`, compare the index generation with the loaded one."""
+        if time.monotonic() - self._checked_at < self.settings.refresh_seconds:
+            return
+        from remqa.index_meta import generation
+
+        self._checked_at = time.monotonic()
+        try:
+            current = generation(self._client.get_collection(self.settings.collection))
+        except Exception:  # noqa: BLE001 - being rebuilt right now: keep serving what we have
+            return
+        if current != self._generation:
+            with self._lock:
+                self._retriever = None
+            self._load()
 
     def check_question(self, question: str) -> str:
         """The question, stripped; QuestionError when it cannot be asked."""
@@ -141,6 +165,7 @@ class Assistant:
 
         question = self.check_question(question)
         self._load()
+        self._reload_if_changed()
         resolved = self.resolve(question, history)
         assert self._answerer is not None and self._similarity is not None
         query_vector = self._similarity.embed_query(resolved)  # embedded once, used twice

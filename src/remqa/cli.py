@@ -87,6 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default 7860)")
     _add_location_flags(serve)
 
+    move = commands.add_parser(
+        "migrate",
+        help="copy the index to a Chroma server, without re-embedding",
+        description="Copy the embedded index (--index DIR, default ./index) to the Chroma server "
+        "at URL: vectors, texts and metadata, in batches. Afterwards set REMQA_CHROMA_URL=URL "
+        "so that remqa uses the server.",
+    )
+    move.add_argument("url", metavar="URL", help="the Chroma server, e.g. http://127.0.0.1:8000")
+    move.add_argument("--replace", action="store_true", help="overwrite an existing collection")
+    _add_location_flags(move)
+
     evaluate = commands.add_parser(
         "eval",
         help="score the assistant against the eval set and check the quality gates",
@@ -185,6 +196,15 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         _, url = launch(settings, host=args.host, port=args.port, block=False)
         print(f"remqa chat running on {url} (Ctrl+C to stop)")
         _wait_forever()
+        return 0
+    if args.command == "migrate":
+        from remqa.migrate import migrate
+
+        source = settings.model_copy(update={"chroma_url": None})
+        target = settings.model_copy(update={"chroma_url": args.url})
+        moved = migrate(source, target, replace=args.replace)
+        print(f"Copied {moved.chunks} chunks from {moved.source} to {moved.target}.")
+        print(f"Now use it with: REMQA_CHROMA_URL={args.url}")
         return 0
     if args.command == "eval":
         from remqa.eval_report import evaluate_and_report

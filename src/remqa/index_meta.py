@@ -73,3 +73,17 @@ def open_collection(client: ClientAPI, settings: Settings) -> Collection:
         ) from None
     check_signature(collection, settings)
     return collection
+
+
+GENERATION_KEY = "remqa_generation"
+
+
+def bump_generation(metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """The collection metadata with a fresh generation id (set after every changing ingest)."""
+    import uuid
+
+    return {**(metadata or {}), GENERATION_KEY: uuid.uuid4().hex}
+
+
+def generation(collection: Collection) -> str:
+    return str((collection.metadata or {}).get(GENERATION_KEY, ""))

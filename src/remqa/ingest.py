@@ -19,7 +19,7 @@ from filelock import FileLock, Timeout
 
 from remqa.chunking import OffsetSentenceSplitter
 from remqa.errors import CorpusError, IndexLockedError
-from remqa.index_meta import check_signature, create_collection
+from remqa.index_meta import bump_generation, check_signature, create_collection
 from remqa.loaders import ACCEPTED_TYPES, CorpusFile, UnreadableFile, extract_text, scan_corpus
 from remqa.models import IngestReport, SkippedFile
 from remqa.progress import progress_bar
@@ -180,6 +180,9 @@ def _ingest_locked(
     report.chunks_deleted = len(stale)
     report.chunks_total = collection.count()
 
+    if rebuild or report.added or report.changed or report.removed or stale:
+        # A new generation tells running apps (e.g. on a Chroma server) to reload.
+        collection.modify(metadata=bump_generation(collection.metadata))
     if rebuild:
         if settings.collection in {c.name for c in client.list_collections()}:
             client.delete_collection(settings.collection)

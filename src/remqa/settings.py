@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     top_k: int = Field(10, ge=1, le=50, description="Passages retrieved and read per question.")
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused.")
     max_citations: int = Field(6, ge=1, le=50, description="Most passages shown per answer.")
+    refresh_seconds: float = Field(
+        2.0, ge=0, description="How often a running app checks the index for a newer ingest."
+    )
 
     llm: Literal["extractive", "openai-like", "ollama"] = "extractive"
     llm_base_url: str | None = None
