@@ -12,6 +12,16 @@ import pytest
 from remqa import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One ONNX export for the whole run (and its subprocesses), not one per tmp index."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("REMQA_ONNX_DIR", tempfile.mkdtemp(prefix="remqa-onnx-"))
+
+
 BUNDLED_CORPUS = REPO / "corpus"
 
 TINY_DOCS = {

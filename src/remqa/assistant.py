@@ -68,7 +68,7 @@ class Assistant:
             if self._retriever is not None:
                 return
             from remqa.answer import ExtractiveAnswerer
-            from remqa.embedding import load_embed_model
+            from remqa.embedding import load_embedder
             from remqa.index_meta import generation, open_collection
             from remqa.retrieve import HybridRetriever
             from remqa.similarity import SentenceSimilarity
@@ -84,7 +84,7 @@ class Assistant:
             self._checked_at = time.monotonic()
             self._client = client
             retriever = HybridRetriever(collection, self.settings)
-            self._similarity = SentenceSimilarity(load_embed_model(self.settings.embed_batch_size))
+            self._similarity = SentenceSimilarity(load_embedder(self.settings))
             self._answerer = ExtractiveAnswerer(
                 retriever.stats,
                 retriever.paragraph_before,
@@ -141,9 +141,9 @@ class Assistant:
 
     def _word_similarity(self, word: str, others: list[str]) -> list[float]:
         """Cosine similarity of `word` to each of `others`, by the embedding model."""
-        from remqa.embedding import load_embed_model
+        from remqa.embedding import load_embedder
 
-        model = load_embed_model(self.settings.embed_batch_size)
+        model = load_embedder(self.settings)
         vectors = model.get_text_embedding_batch([word, *others])
         return [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
 

@@ -208,9 +208,9 @@ def _write(
         collection.update(ids=[n.node_id for n in batch], metadatas=[metadata(n) for n in batch])
     if not fresh:
         return
-    from remqa.embedding import load_embed_model
+    from remqa.embedding import load_embedder
 
-    embed_model = load_embed_model(settings.embed_batch_size)
+    embed_model = load_embedder(settings)
     batch_size = min(page, max(settings.embed_batch_size * 4, 64))
     done = 0
     with progress_bar("Embedding chunks", len(fresh), settings.show_progress) as advance:

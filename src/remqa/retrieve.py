@@ -124,12 +124,12 @@ class HybridRetriever:
         from llama_index.core.retrievers import QueryFusionRetriever
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        from remqa.embedding import load_embed_model
+        from remqa.embedding import load_embedder
 
         candidates = max(settings.top_k * 4, 20)
         index = VectorStoreIndex.from_vector_store(
             ChromaVectorStore(chroma_collection=collection),
-            embed_model=load_embed_model(settings.embed_batch_size),
+            embed_model=load_embedder(settings),
         )
         dense = index.as_retriever(similarity_top_k=candidates)
         legs = [dense]

@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     chunk_max_words: int = Field(60, ge=20, le=2000, description="Largest chunk, in words.")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by chunks.")
     embed_batch_size: int = Field(64, ge=1, le=4096)
+    embed_backend: Literal["auto", "onnx", "torch"] = Field(
+        "auto", description="auto: ONNX Runtime when the model can be exported, else PyTorch."
+    )
+    onnx_dir: Path | None = Field(
+        None, description="Where the exported ONNX model is cached (default: index_dir/onnx)."
+    )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped.")
 
     top_k: int = Field(10, ge=1, le=50, description="Passages retrieved and read per question.")
