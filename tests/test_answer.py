@@ -219,3 +219,19 @@ def test_cli_rejects_bad_questions_with_exit_2(
     )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_bm25_and_corpus_statistics_are_saved_with_the_index(
+    tiny_corpus: Path, make_settings: MakeSettings
+) -> None:
+    settings = make_settings(tiny_corpus)
+    question = "What share of the flumbit crop goes abroad to Vexland?"
+    first = Assistant(settings).ask(question)
+    saved = sorted(p.name for p in (settings.index_dir / "retrieval" / "bm25").iterdir())
+    assert len(saved) == 1  # one fingerprint of the index
+    assert Assistant(settings).ask(question).text == first.text  # loaded, not rebuilt
+    (tiny_corpus / "more.txt").write_text("Glimmerfin exports rose by 12% in 2022.")
+    Assistant(settings).ingest()
+    Assistant(settings).ask(question)
+    again = sorted(p.name for p in (settings.index_dir / "retrieval" / "bm25").iterdir())
+    assert len(again) == 1 and again != saved  # rebuilt for the new index, old one dropped

@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from remqa.textproc import Token, expand_query, find_acronyms, stems_match, tokenize
@@ -114,7 +115,17 @@ class HybridRetriever:
         for chunk in self.chunks:  # already sorted by (source, start)
             self._by_source.setdefault(chunk.source, []).append(chunk)
         self._starts = {s: [c.start for c in cs] for s, cs in self._by_source.items()}
-        self.stats = CorpusStats(self.chunks)
+        from remqa.retrieval_cache import cached, fingerprint, load_stats, save_stats
+
+        self._cache_dir = settings.index_dir / "retrieval"
+        self._key = fingerprint(self.chunks)
+
+        def build_stats(folder: Path) -> CorpusStats:
+            stats = CorpusStats(self.chunks)
+            save_stats(stats, folder)
+            return stats
+
+        self.stats = cached(self._cache_dir / "stats", self._key, load_stats, build_stats)
         self.fusion = self._build_fusion(collection, settings)
 
     def _build_fusion(self, collection: Collection, settings: Settings) -> QueryFusionRetriever:
@@ -134,12 +145,19 @@ class HybridRetriever:
         dense = index.as_retriever(similarity_top_k=candidates)
         legs = [dense]
         if self.chunks:
-            bm25 = _expanding_bm25_class().from_defaults(
-                nodes=self._nodes,
-                stemmer=Stemmer.Stemmer("english"),
-                language="english",
-                similarity_top_k=min(candidates, len(self.chunks)),
-            )
+            from remqa.retrieval_cache import cached
+
+            bm25_class = _expanding_bm25_class()
+
+            def build_bm25(folder: Path) -> Any:
+                bm25 = bm25_class.from_defaults(
+                    nodes=self._nodes, stemmer=Stemmer.Stemmer("english"), language="english"
+                )
+                bm25.persist(str(folder))
+                return bm25
+
+            bm25 = cached(self._cache_dir / "bm25", self._key, _load_bm25, build_bm25)
+            bm25.similarity_top_k = min(candidates, len(self.chunks))
             bm25.acronyms = self.stats.acronyms
             legs.append(bm25)
         self._best_fused = len(legs) / 60.0  # RRF score of a chunk ranked first by every leg
@@ -216,3 +234,7 @@ def _expanding_bm25_class() -> Any:
             return super()._retrieve(QueryBundle(query_str=expanded))
 
     return ExpandingBM25Retriever
+
+
+def _load_bm25(folder: Path) -> Any:
+    return _expanding_bm25_class().from_persist_dir(str(folder), show_progress=False)
