@@ -69,7 +69,7 @@ class Assistant:
                 return
             from remqa.answer import ExtractiveAnswerer
             from remqa.embedding import load_embedder
-            from remqa.index_meta import generation, open_collection
+            from remqa.index_meta import generation, open_collection, self_check
             from remqa.retrieve import HybridRetriever
             from remqa.similarity import SentenceSimilarity
             from remqa.store import open_client
@@ -80,6 +80,7 @@ class Assistant:
             except IndexMissingError:
                 self.ingest(on_progress=on_progress)  # first use: build it rather than fail
                 collection = open_collection(client, self.settings)
+            self_check(collection, self.settings, load_embedder(self.settings).get_text_embedding)
             self._generation = generation(collection)
             self._checked_at = time.monotonic()
             self._client = client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from remqa.embedding import EMBED_DIM, embed_model_id
@@ -87,3 +88,29 @@ def bump_generation(metadata: dict[str, Any] | None) -> dict[str, Any]:
 
 def generation(collection: Collection) -> str:
     return str((collection.metadata or {}).get(GENERATION_KEY, ""))
+
+
+def self_check(
+    collection: Collection, settings: Settings, embed: Callable[[str], list[float]]
+) -> None:
+    """Embed a stored chunk afresh and search for it: a healthy index finds it at distance
+    ~0. Vectors from another model, scrambled vectors or a damaged search segment fail here
+    instead of answering wrongly."""
+    try:
+        if collection.count() == 0:
+            return
+        sample = collection.get(limit=1, include=["documents"])
+        vector = embed((sample["documents"] or [""])[0])
+        found = collection.query(query_embeddings=vector, n_results=1)
+        distances = found["distances"] or [[1.0]]
+        ok = bool(distances[0]) and distances[0][0] < 1e-3
+    except Exception as exc:
+        raise IndexCorruptError(
+            f"The index in {describe_store(settings)} fails a search ({type(exc).__name__}: "
+            f"{exc}). Rebuild it with `remqa ingest --rebuild`."
+        ) from None
+    if not ok:
+        raise IndexCorruptError(
+            f"The index in {describe_store(settings)} returns wrong search results (its vectors "
+            "do not match the documents). Rebuild it with `remqa ingest --rebuild`."
+        )

@@ -13,16 +13,18 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
 from remqa.chunking import OffsetSentenceSplitter
-from remqa.errors import CorpusError, IndexLockedError
+from remqa.errors import CorpusError, IndexCorruptError, IndexLockedError
 from remqa.index_meta import bump_generation, check_signature, create_collection
 from remqa.loaders import ACCEPTED_TYPES, CorpusFile, UnreadableFile, extract_text, scan_corpus
 from remqa.models import IngestReport, SkippedFile
 from remqa.progress import progress_bar
+from remqa.serving import refuse_if_served_elsewhere
 from remqa.settings import Settings
 from remqa.store import describe_store, open_client
 
@@ -67,6 +69,20 @@ def _indexed_files(collection: Collection, page: int) -> dict[str, _IndexedFile]
         offset += page
 
 
+def _set_aside(index_dir: Path) -> Path:
+    """Move a broken index folder aside (keeping the lock file and caches' place)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    aside = index_dir.with_name(f"{index_dir.name}.broken-{int(time.time())}")
+    index_dir.rename(aside)
+    SharedSystemClient.clear_system_cache()  # forget the broken database's open handles
+    index_dir.mkdir()
+    lock = aside / ".ingest.lock"
+    if lock.exists():
+        lock.rename(index_dir / ".ingest.lock")
+    return aside
+
+
 def ingest_lock(settings: Settings) -> FileLock:
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return FileLock(str(settings.index_dir / ".ingest.lock"), timeout=0)
@@ -88,6 +104,7 @@ def run_ingest(
             f"No documents found in {settings.corpus_dir}/{detail}. Put {ACCEPTED_TYPES} "
             "files there, or pass --corpus DIR."
         )
+    refuse_if_served_elsewhere(settings)
     lock = ingest_lock(settings)
     try:
         lock.acquire()
@@ -114,9 +131,22 @@ def _ingest_locked(
     from llama_index.core import Document
     from llama_index.core.ingestion import IngestionPipeline
 
-    client = open_client(settings)
+    try:
+        client = open_client(settings)
+        names = {c.name for c in client.list_collections()}
+    except Exception as exc:
+        if not rebuild or settings.chroma_url:
+            if isinstance(exc, IndexCorruptError):
+                raise
+            raise IndexCorruptError(
+                f"The index in {describe_store(settings)} cannot be read "
+                f"({type(exc).__name__}: {exc}). Rebuild it with `remqa ingest --rebuild`."
+            ) from None
+        # An embedded store too damaged to open: keep it aside, build a fresh one.
+        _set_aside(settings.index_dir)
+        client = open_client(settings)
+        names = set()
     page = max(1, min(client.get_max_batch_size(), 1000))
-    names = {c.name for c in client.list_collections()}
     target_name = f"{settings.collection}-rebuild" if rebuild else settings.collection
     if rebuild and target_name in names:
         client.delete_collection(target_name)  # left by an interrupted rebuild

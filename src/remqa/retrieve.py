@@ -153,7 +153,7 @@ class HybridRetriever:
                 bm25 = bm25_class.from_defaults(
                     nodes=self._nodes, stemmer=Stemmer.Stemmer("english"), language="english"
                 )
-                bm25.persist(str(folder))
+                bm25.persist(str(folder), show_progress=False)
                 return bm25
 
             bm25 = cached(self._cache_dir / "bm25", self._key, _load_bm25, build_bm25)

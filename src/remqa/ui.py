@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from remqa.errors import RemqaError
 from remqa.llm import describe_backend
 from remqa.models import Answer
+from remqa.serving import hold_serving_lock
 from remqa.ui_render import (
     CSS,
     HEAD,
@@ -145,6 +146,7 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None,
     from remqa.assistant import Assistant
 
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    hold_serving_lock(settings)
     assistant = Assistant(settings)
     app = build_app(assistant)
     app.queue(default_concurrency_limit=8)
