@@ -198,3 +198,20 @@ def test_concurrent_asks_in_one_process_are_independent(tiny_assistant: Assistan
     for t in threads:
         t.join()
     assert all(("412" in text) if i % 2 else ("64%" in text) for i, text in results.items())
+
+
+def test_cli_prints_document_text_inert(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.txt").write_text(
+        "Zentrite output reached 777 tonnes in 2023 \x1b[31mRED\x1b[0m \x1b]0;pwned\x07 "
+        "[bold]markup[/bold] \u202eevil\u202c."
+    )
+    result = run_cli("ask", "How many tonnes of Zentrite in 2023?", "--corpus", "corpus",
+                     "--index", "index", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "777 tonnes" in result.stdout
+    assert (
+        "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    )  # no escapes reach the terminal
+    assert "\\x1b" in result.stdout and "[bold]markup[/bold]" in result.stdout  # shown, not obeyed
