@@ -135,3 +135,18 @@ def test_document_text_is_rendered_inert() -> None:
     html = sources_html(answer, {1: ("", POISON, "")})
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert escape_markdown("**x**") == "\\*\\*x\\*\\*"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("   ", "Cannot ask that"),
+        ("x" * 1001, "Cannot ask that"),
+        ("\u202e\x00\x1b[31m", "Not in the documents"),  # odd but askable: a refusal
+    ],
+)
+def test_odd_questions_get_a_clear_message_in_the_chat(
+    server: str, question: str, expected: str
+) -> None:
+    result = Client(server, verbose=False).predict(question, api_name="/chat")
+    assert expected in chat_text(result[1])
