@@ -215,3 +215,28 @@ def test_cli_prints_document_text_inert(tmp_path: Path) -> None:
         "\x1b" not in result.stdout and "\u202e" not in result.stdout
     )  # no escapes reach the terminal
     assert "\\x1b" in result.stdout and "[bold]markup[/bold]" in result.stdout  # shown, not obeyed
+
+
+def test_missing_search_segment_is_reported_and_rebuild_recovers(
+    tmp_path: Path, make_settings: MakeSettings
+) -> None:
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    from tests.test_ingest_robustness import generated_corpus
+
+    # Enough chunks that Chroma writes its search segment folder beside the database.
+    corpus = generated_corpus(tmp_path / "corpus", files=40, sentences=50)
+    settings = make_settings(corpus, chunk_max_words=20)
+    Assistant(settings).ingest()
+    segments = [p for p in settings.index_dir.iterdir() if p.is_dir() and p.name.count("-") == 4]
+    assert segments, "no segment folder was written"
+    for folder in segments:
+        for file in folder.iterdir():
+            file.unlink()
+        folder.rmdir()
+    SharedSystemClient.clear_system_cache()
+    with pytest.raises(IndexCorruptError, match="remqa ingest --rebuild"):
+        Assistant(settings).ask("What did item3x7 measure?")
+    Assistant(settings).ingest(rebuild=True)
+    answer = Assistant(settings).ask("What did item3x7 measure?")
+    assert not answer.refused and "item3x7" in answer.citations[0].quote
