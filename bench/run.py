@@ -559,7 +559,9 @@ Row = tuple[str, Callable[[Result], str | None]]
 
 
 def _fmt(value: Any, spec: str, scale: float = 1.0, suffix: str = "") -> str | None:
-    return None if value is None else f"{value / scale:{spec}}{suffix}"
+    if value is None:
+        return None
+    return f"{value / scale if scale != 1 else value:{spec}}{suffix}"
 
 
 ROWS: list[Row] = [

@@ -6,6 +6,7 @@ import shutil
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,19 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
+
+
+def raw_collection(settings: Settings) -> Any:
+    """The index's Chroma collection, opened directly (to inspect or damage it in tests)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    client = chromadb.PersistentClient(
+        path=str(settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    return client.get_collection(settings.collection)
+
+
+def pretend_built_by_another_model(settings: Settings) -> None:
+    collection = raw_collection(settings)
+    collection.modify(metadata={**(collection.metadata or {}), "embed_model": "other/model"})

@@ -5,23 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import chromadb
 import pytest
-from chromadb.config import Settings as ChromaSettings
 
 from remqa import Assistant, Settings
 from remqa.errors import CorpusError, IndexLockedError, IndexMismatchError
 from remqa.ingest import ingest_lock
-from tests.conftest import TINY_DOCS, write_corpus
+from tests.conftest import TINY_DOCS, pretend_built_by_another_model, raw_collection, write_corpus
 
 MakeSettings = Callable[..., Settings]
 
 
 def chroma_records(settings: Settings) -> dict[str, dict[str, object]]:
-    client = chromadb.PersistentClient(
-        path=str(settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
-    )
-    got = client.get_collection(settings.collection).get(include=["metadatas", "documents"])
+    got = raw_collection(settings).get(include=["metadatas", "documents"])
     return {
         i: {**m, "text": d}
         for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
@@ -144,12 +139,7 @@ def test_index_from_another_model_is_refused_until_rebuild(
 ) -> None:
     settings = make_settings(tiny_corpus)
     Assistant(settings).ingest()
-    client = chromadb.PersistentClient(
-        path=str(settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
-    )
-    collection = client.get_collection(settings.collection)
-    collection.modify(metadata={**(collection.metadata or {}), "embed_model": "other/model"})
-    del client, collection
+    pretend_built_by_another_model(settings)
     with pytest.raises(IndexMismatchError, match="other/model.*remqa ingest --rebuild"):
         Assistant(settings).ingest()
     report = Assistant(settings).ingest(rebuild=True)

@@ -9,9 +9,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import chromadb
 import pytest
-from chromadb.config import Settings as ChromaSettings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +17,7 @@ from remqa import Answer, Assistant, Settings
 from remqa.errors import IndexCorruptError, IndexMismatchError, QuestionError
 from remqa.figures import contains_figure, find_figures
 from remqa.serving import hold_serving_lock, release_serving_lock
-from tests.conftest import TINY_DOCS, write_corpus
+from tests.conftest import TINY_DOCS, pretend_built_by_another_model, raw_collection, write_corpus
 
 MakeSettings = Callable[..., Settings]
 QUESTION = "How many megawatts does the zorblax reactor produce?"
@@ -57,10 +55,7 @@ def test_index_with_wrong_vectors_is_not_served_silently(
 ) -> None:
     settings = make_settings(tiny_corpus)
     Assistant(settings).ingest()
-    client = chromadb.PersistentClient(
-        path=str(settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
-    )
-    collection = client.get_collection(settings.collection)
+    collection = raw_collection(settings)
     got = collection.get(include=["embeddings", "metadatas", "documents"])
     # Scramble the stored vectors: searching for a chunk's vector no longer finds that chunk.
     collection.update(
@@ -77,11 +72,7 @@ def test_index_from_another_model_is_refused_on_ask(
 ) -> None:
     settings = make_settings(tiny_corpus)
     Assistant(settings).ingest()
-    client = chromadb.PersistentClient(
-        path=str(settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
-    )
-    collection = client.get_collection(settings.collection)
-    collection.modify(metadata={**(collection.metadata or {}), "embed_model": "other/model"})
+    pretend_built_by_another_model(settings)
     with pytest.raises(IndexMismatchError, match="--rebuild"):
         Assistant(settings).ask(QUESTION)
 
