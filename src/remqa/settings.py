@@ -27,8 +27,10 @@ class Settings(BaseSettings):
     chunk_max_words: int = Field(60, ge=20, le=2000, description="Largest chunk, in words.")
     chunk_overlap_sentences: int = Field(1, ge=0, le=5, description="Sentences shared by chunks.")
     embed_batch_size: int = Field(64, ge=1, le=4096)
-    embed_backend: Literal["auto", "onnx", "torch"] = Field(
-        "auto", description="auto: ONNX Runtime when the model can be exported, else PyTorch."
+    embed_backend: Literal["auto", "onnx", "onnx-int8", "torch"] = Field(
+        "auto",
+        description="auto: ONNX Runtime fp32 when the model can be exported, else PyTorch "
+        "(same vectors); onnx-int8: quantized, faster, different vectors (needs --rebuild).",
     )
     onnx_dir: Path | None = Field(
         None, description="Where the exported ONNX model is cached (default: index_dir/onnx)."
