@@ -1,8 +1,9 @@
 """A faster embedding path: the packaged MiniLM exported once to ONNX, run with onnxruntime.
 
 Same model, same fp32 weights, same pooling and normalisation as sentence-transformers (cosine
-1.0 against it in the tests), about twice as fast on CPU, and the question path then needs
-neither torch nor sentence-transformers, which is most of a cold start. The export is made
+1.0 against it in the tests), a little faster on CPU, and the question path then needs
+neither torch nor sentence-transformers, which is most of a cold start. An int8-quantized
+variant is about twice as fast but moves the vectors, so it is opt-in. The export is made
 from the installed model package at the first ingest and cached beside the index; PyTorch
 stays the fallback whenever the export cannot be made.
 """
