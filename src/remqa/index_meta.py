@@ -97,8 +97,8 @@ def self_check(
     collection: Collection, settings: Settings, embed: Callable[[str], list[float]]
 ) -> None:
     """Embed a stored chunk afresh and search for it: a healthy index finds it at distance
-    ~0 (within SELF_CHECK_DISTANCE). Vectors from another model, scrambled vectors or a damaged search segment fail here
-    instead of answering wrongly."""
+    ~0 (within SELF_CHECK_DISTANCE). Vectors from another model, scrambled vectors or a
+    damaged search segment fail here instead of answering wrongly."""
     try:
         if collection.count() == 0:
             return
