@@ -178,10 +178,11 @@ class ExtractiveAnswerer:
         groups: dict[int, int] = {}  # entity group -> 2 in sentence, 1 in context, 0 missing
         # A name the sentence does not repeat may come from just before it ("it accounted
         # for 78%"), unless the sentence names something else the question did not ask about.
+        cand.new_names = self._names_other_things(tokens, analysis)
         context_counts = (
             (tokens[:1] != [] and tokens[0].text.lower() in ANAPHORS)
             or analysis.wants_name  # the name asked for is new to the question by definition
-            or not self._names_other_things(tokens, analysis)
+            or not cand.new_names
         )
         for term in analysis.terms:
             in_sentence = match_term(term, tokens, self.stats.acronyms)
@@ -194,7 +195,6 @@ class ExtractiveAnswerer:
                 groups[term.group] = max(groups.get(term.group, 0), where)
         cand.coverage = covered / total if analysis.terms else 0.0
         cand.matched_share = found_terms / len(analysis.terms) if analysis.terms else 0.0
-        cand.new_names = self._names_other_things(tokens, analysis)
         cand.missing_entities = [
             t.text for t in analysis.terms if t.entity and groups.get(t.group) == 0
         ]

@@ -50,8 +50,8 @@ class ItemResult(BaseModel):
         return all(c.passed for c in self.checks.values())
 
 
-def _covers(passage: Passage, item: EvalItem) -> bool:
-    chunk = passage.chunk
+def _covers(chunk: Chunk, item: EvalItem) -> bool:
+    """The chunk holds a whole gold span of the item."""
     return any(
         span.source == chunk.source and chunk.start <= span.start and span.end <= chunk.end
         for span in item.spans
@@ -98,7 +98,7 @@ def score_item(
     checks["not_refused"] = Check(
         passed=not answer.refused, reason="refused an answerable question" if answer.refused else ""
     )
-    ranks = [p.rank + 1 for p in passages[:RETRIEVAL_DEPTH] if _covers(p, item)]
+    ranks = [p.rank + 1 for p in passages[:RETRIEVAL_DEPTH] if _covers(p.chunk, item)]
     result.gold_rank = min(ranks) if ranks else None
     if item.figures:
         golds = [parse_figure(g) for g in item.figures]
@@ -167,7 +167,7 @@ def run_eval(
             passages = assistant.retriever.retrieve(resolved)
             results.append(score_item(item, answer, passages, assistant.source_text))
             if item.spans:
-                ids = [c.id for c in assistant.retriever.chunks if _covers_chunk(c, item)]
+                ids = [c.id for c in assistant.retriever.chunks if _covers(c, item)]
                 expected.append((resolved, ids))
             advance(1)
     return EvalRun(
@@ -176,13 +176,6 @@ def run_eval(
         by_type=summarize_by_type(results),
         llamaindex_cross_check=llamaindex_retrieval_metrics(assistant, expected),
         seconds=round(time.perf_counter() - started, 2),
-    )
-
-
-def _covers_chunk(chunk: Chunk, item: EvalItem) -> bool:
-    return any(
-        span.source == chunk.source and chunk.start <= span.start and span.end <= chunk.end
-        for span in item.spans
     )
 
 
