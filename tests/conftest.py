@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -152,3 +154,13 @@ def raw_collection(settings: Settings) -> Any:
 def pretend_built_by_another_model(settings: Settings) -> None:
     collection = raw_collection(settings)
     collection.modify(metadata={**(collection.metadata or {}), "embed_model": "other/model"})
+
+
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m remqa ARGS` in a fresh process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "remqa", *args], cwd=cwd, capture_output=True, text=True,
+        timeout=300, env=env,
+    )  # fmt: skip

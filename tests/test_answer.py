@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +13,7 @@ from remqa import Answer, Assistant, Settings
 from remqa.errors import QuestionError
 from remqa.evaluation import first_sentence
 from remqa.figures import contains_figure, find_figures
+from tests.conftest import run_cli
 
 MakeSettings = Callable[..., Settings]
 
@@ -162,12 +161,6 @@ def test_tiny_corpus_answer_and_near_miss(tiny_corpus: Path, make_settings: Make
     assert answer.citations[0].source == "notes/flumbit.md"
     near_miss = assistant.ask("How many tonnes of flumbit does Vexland grow?")
     assert near_miss.refused, near_miss.text
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "remqa", *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
 
 
 def test_cli_ask_json_is_the_answer_model(bundled_index: Settings, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from remqa import Assistant, Settings
 from remqa.chunking import chunk_spans
-from tests.conftest import TINY_DOCS
+from tests.conftest import TINY_DOCS, run_cli
 from tests.test_ingest import chroma_records
 
 MakeSettings = Callable[..., Settings]
@@ -118,12 +118,6 @@ def test_ten_thousand_chunks_ingest_in_batches_under_chroma_limit(
     assert expected >= 10_000
     report = Assistant(settings).ingest()
     assert report.chunks_total == report.chunks_embedded == expected
-
-
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "remqa", *args], cwd=cwd, capture_output=True, text=True, timeout=300
-    )
 
 
 def test_cli_missing_corpus_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -17,19 +17,16 @@ from remqa import Answer, Assistant, Settings
 from remqa.errors import IndexCorruptError, IndexMismatchError, QuestionError
 from remqa.figures import contains_figure, find_figures
 from remqa.serving import hold_serving_lock, release_serving_lock
-from tests.conftest import TINY_DOCS, pretend_built_by_another_model, raw_collection, write_corpus
+from tests.conftest import (
+    TINY_DOCS,
+    pretend_built_by_another_model,
+    raw_collection,
+    run_cli,
+    write_corpus,
+)
 
 MakeSettings = Callable[..., Settings]
 QUESTION = "How many megawatts does the zorblax reactor produce?"
-
-
-def run_cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "remqa", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=300, env=env,
-    )  # fmt: skip
 
 
 def test_truncated_database_is_reported_and_rebuild_recovers(
