@@ -88,7 +88,7 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def server(bundled_index: Settings) -> Iterator[str]:
     """The chat app on a free loopback port, serving the bundled article."""
-    from remqa.ui import launch
+    from remqa.chat.app import launch
 
     settings = bundled_index.model_copy(update={"port": free_port()})
     app, url = launch(settings, block=False)

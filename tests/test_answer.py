@@ -10,9 +10,9 @@ import pytest
 
 import remqa
 from remqa import Answer, Assistant, Settings
+from remqa.answering.figures import contains_figure, find_figures
 from remqa.errors import QuestionError
-from remqa.evaluation import first_sentence
-from remqa.figures import contains_figure, find_figures
+from remqa.evaluation.scoring import first_sentence
 from tests.conftest import run_cli
 
 MakeSettings = Callable[..., Settings]

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remqa.chunking import chunk_id, chunk_spans, split_sentences
+from remqa.ingest.chunking import chunk_id, chunk_spans
+from remqa.text.sentences import split_sentences
 from tests.conftest import BUNDLED_CORPUS
 
 

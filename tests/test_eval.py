@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from remqa import Answer, Assistant, Settings
-from remqa.eval_report import evaluate_and_report
-from remqa.evalset import load_eval_set
-from remqa.gates import Gate, check_gates
+from remqa.evaluation.evalset import load_eval_set
+from remqa.evaluation.gates import Gate, check_gates
+from remqa.evaluation.report import evaluate_and_report
 from tests.conftest import REPO
 
 EVAL = REPO / "eval"

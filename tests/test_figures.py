@@ -1,4 +1,4 @@
-"""Tests for remqa.figures: parsing, normalising and comparing figures in English text."""
+"""Tests for remqa.answering.figures: parsing, normalising and comparing figures in English text."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from remqa.figures import (
+from remqa.answering.figures import (
     Figure,
     contains_figure,
     figures_of_kind,

@@ -9,7 +9,7 @@ import pytest
 
 from remqa import Assistant, Settings
 from remqa.errors import CorpusError, IndexLockedError, IndexMismatchError
-from remqa.ingest import ingest_lock
+from remqa.ingest.pipeline import ingest_lock
 from tests.conftest import TINY_DOCS, pretend_built_by_another_model, raw_collection, write_corpus
 
 MakeSettings = Callable[..., Settings]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from remqa import Assistant, Settings
-from remqa.chunking import chunk_spans
+from remqa.ingest.chunking import chunk_spans
 from tests.conftest import TINY_DOCS, run_cli
 from tests.test_ingest import chroma_records
 

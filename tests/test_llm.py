@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from remqa import Answer, Assistant, Settings
-from remqa.evalset import load_eval_set
-from remqa.evaluation import run_eval
-from remqa.figures import contains_figure
-from remqa.ui_render import answer_markdown
+from remqa.answering.figures import contains_figure
+from remqa.chat.render import answer_markdown
+from remqa.evaluation.evalset import load_eval_set
+from remqa.evaluation.scoring import run_eval
 from tests.conftest import REPO, free_port, write_corpus
 from tests.fake_llm import FakeLLMServer, Script
 
@@ -217,7 +217,7 @@ def test_chat_streams_the_draft_then_shows_the_checked_answer(
 ) -> None:
     from gradio_client import Client
 
-    from remqa.ui import launch
+    from remqa.chat.app import launch
 
     settings = with_llm(bundled_index, fake).model_copy(update={"port": free_port()})
     n = passage_number(Assistant(settings), GALLIUM, GALLIUM_SENTENCE)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from remqa.embedding import load_embed_model
-from remqa.onnx_embed import OnnxEmbedding, export_onnx
+from remqa.index.embedding import load_embed_model
+from remqa.index.onnx_embed import OnnxEmbedding, export_onnx
 
 TEXTS = [
     "Gallium?",

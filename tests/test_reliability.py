@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from remqa import Answer, Assistant, Settings
+from remqa.answering.figures import contains_figure, find_figures
 from remqa.errors import IndexCorruptError, IndexMismatchError, QuestionError
-from remqa.figures import contains_figure, find_figures
-from remqa.serving import hold_serving_lock, release_serving_lock
+from remqa.index.serving import hold_serving_lock, release_serving_lock
 from tests.conftest import (
     TINY_DOCS,
     pretend_built_by_another_model,

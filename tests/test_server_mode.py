@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from remqa import Assistant, Settings
-from remqa.evaluation import first_sentence
-from remqa.figures import contains_figure
-from remqa.migrate import migrate
+from remqa.answering.figures import contains_figure
+from remqa.evaluation.scoring import first_sentence
+from remqa.index.migrate import migrate
 from tests.conftest import TINY_DOCS, write_corpus
 
 MakeSettings = Callable[..., Settings]

@@ -10,9 +10,9 @@ import pytest
 from gradio_client import Client
 
 from remqa import Assistant, Settings
-from remqa.figures import contains_figure
-from remqa.ui import launch
-from remqa.ui_render import answer_markdown, escape_markdown, sources_html
+from remqa.answering.figures import contains_figure
+from remqa.chat.app import launch
+from remqa.chat.render import answer_markdown, escape_markdown, sources_html
 from tests.conftest import free_port
 
 

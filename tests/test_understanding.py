@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from remqa.binding import bind
-from remqa.figures import find_figures
-from remqa.followup import resolve_followup
-from remqa.question import analyze
-from remqa.textproc import expand_query, find_acronyms, spells_acronym, stems_match, tokenize
+from remqa.answering.binding import bind
+from remqa.answering.figures import find_figures
+from remqa.answering.followup import resolve_followup
+from remqa.answering.question import analyze
+from remqa.text.words import expand_query, find_acronyms, spells_acronym, stems_match, tokenize
 
 
 @pytest.mark.parametrize(

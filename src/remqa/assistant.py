@@ -15,10 +15,10 @@ from remqa.settings import Settings
 if TYPE_CHECKING:
     from llama_index.core.base.base_query_engine import BaseQueryEngine
 
-    from remqa.answer import ExtractiveAnswerer
-    from remqa.generate import LLMAnswerer
-    from remqa.retrieve import HybridRetriever
-    from remqa.similarity import SentenceSimilarity
+    from remqa.answering.extractive import ExtractiveAnswerer
+    from remqa.llm.generate import LLMAnswerer
+    from remqa.retrieval.hybrid import HybridRetriever
+    from remqa.retrieval.similarity import SentenceSimilarity
 
 HistoryTurn = tuple[str, "Answer | str"]
 ProgressCallback = Callable[[int, int], None]
@@ -47,7 +47,7 @@ class Assistant:
     ) -> IngestReport:
         """Bring the index in step with the corpus folder (incremental). `on_progress(done,
         total)` is called as chunks are embedded."""
-        from remqa.ingest import run_ingest
+        from remqa.ingest.pipeline import run_ingest
 
         report = run_ingest(self.settings, rebuild=rebuild, on_progress=on_progress)
         self._retriever = None  # reload on next ask: the index changed
@@ -67,12 +67,12 @@ class Assistant:
         with self._lock:  # one load, even when the first questions arrive together
             if self._retriever is not None:
                 return
-            from remqa.answer import ExtractiveAnswerer
-            from remqa.embedding import load_embedder
-            from remqa.index_meta import generation, open_collection, self_check
-            from remqa.retrieve import HybridRetriever
-            from remqa.similarity import SentenceSimilarity
-            from remqa.store import open_client
+            from remqa.answering.extractive import ExtractiveAnswerer
+            from remqa.index.embedding import load_embedder
+            from remqa.index.meta import generation, open_collection, self_check
+            from remqa.index.store import open_client
+            from remqa.retrieval.hybrid import HybridRetriever
+            from remqa.retrieval.similarity import SentenceSimilarity
 
             client = open_client(self.settings)
             try:
@@ -93,8 +93,8 @@ class Assistant:
                 similarity=self._similarity,
             )
             if self.settings.llm != "extractive":
-                from remqa.generate import LLMAnswerer
-                from remqa.llm import build_llm, describe_backend
+                from remqa.llm.backends import build_llm, describe_backend
+                from remqa.llm.generate import LLMAnswerer
 
                 self._generator = LLMAnswerer(
                     build_llm(self.settings), describe_backend(self.settings)
@@ -106,7 +106,7 @@ class Assistant:
         at most every `refresh_seconds`, compare the index generation with the loaded one."""
         if time.monotonic() - self._checked_at < self.settings.refresh_seconds:
             return
-        from remqa.index_meta import generation
+        from remqa.index.meta import generation
 
         self._checked_at = time.monotonic()
         try:
@@ -131,7 +131,7 @@ class Assistant:
 
     def resolve(self, question: str, history: Sequence[HistoryTurn] = ()) -> str:
         """The question made self-contained using the conversation so far."""
-        from remqa.followup import resolve_followup
+        from remqa.answering.followup import resolve_followup
 
         previous = None
         if history:
@@ -142,7 +142,7 @@ class Assistant:
 
     def _word_similarity(self, word: str, others: list[str]) -> list[float]:
         """Cosine similarity of `word` to each of `others`, by the embedding model."""
-        from remqa.embedding import load_embedder
+        from remqa.index.embedding import load_embedder
 
         model = load_embedder(self.settings)
         vectors = model.get_text_embedding_batch([word, *others])
@@ -162,7 +162,7 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Like `ask`, for showing progress: with an LLM backend, yields the text generated so
         far (not yet checked), then the checked `Answer` last; otherwise just the `Answer`."""
-        from remqa.question import analyze
+        from remqa.answering.question import analyze
 
         question = self.check_question(question)
         self._load()
@@ -190,7 +190,7 @@ class Assistant:
 
     def source_text(self, source: str) -> str:
         """The text citations of `source` are offsets into (the extracted text for PDF/HTML)."""
-        from remqa.loaders import CorpusFile, extract_text
+        from remqa.ingest.loaders import CorpusFile, extract_text
 
         path = (self.settings.corpus_dir / source).resolve()
         if not path.is_relative_to(self.settings.corpus_dir.resolve()) or not path.is_file():

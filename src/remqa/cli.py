@@ -173,7 +173,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
     assistant = Assistant(settings)
     if args.command == "ingest":
-        from remqa.render import print_ingest_report
+        from remqa.console import print_ingest_report
 
         report = assistant.ingest(rebuild=args.rebuild)
         if args.json:
@@ -182,7 +182,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print_ingest_report(report)
         return 0
     if args.command == "ask":
-        from remqa.render import print_answer
+        from remqa.console import print_answer
 
         answer = assistant.ask(args.question)
         if args.json:
@@ -191,14 +191,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print_answer(answer)
         return 0
     if args.command == "serve":
-        from remqa.ui import launch
+        from remqa.chat.app import launch
 
         _, url = launch(settings, host=args.host, port=args.port, block=False)
         print(f"remqa chat running on {url} (Ctrl+C to stop)")
         _wait_forever()
         return 0
     if args.command == "migrate":
-        from remqa.migrate import migrate
+        from remqa.index.migrate import migrate
 
         source = settings.model_copy(update={"chroma_url": None})
         target = settings.model_copy(update={"chroma_url": args.url})
@@ -207,7 +207,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Now use it with: REMQA_CHROMA_URL={args.url}")
         return 0
     if args.command == "eval":
-        from remqa.eval_report import evaluate_and_report
+        from remqa.evaluation.report import evaluate_and_report
 
         return evaluate_and_report(
             assistant, args.eval_set, args.report, args.gates, args.baseline, args.update_baseline

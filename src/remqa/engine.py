@@ -3,22 +3,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from llama_index.core.base.base_query_engine import BaseQueryEngine
 from llama_index.core.base.response.schema import Response
 from llama_index.core.callbacks import CallbackManager
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-if TYPE_CHECKING:
-    from remqa.assistant import Assistant
+from remqa.models import Answer
+
+
+class Asker(Protocol):
+    """What the engine needs of an assistant: `ask` (remqa.Assistant has it)."""
+
+    def ask(self, question: str) -> Answer: ...
 
 
 class RemqaQueryEngine(BaseQueryEngine):
     """Answers with the assistant; the response's source nodes are the cited quotes, with
     their source file and exact offsets, and `metadata["answer"]` is the full `Answer`."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Asker) -> None:
         self.assistant = assistant
         super().__init__(callback_manager=CallbackManager([]))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, Field
 
 
@@ -62,3 +64,23 @@ class IngestReport(BaseModel):
     chunks_deleted: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
+
+
+# Hand-over types between retrieval and answering: plain frozen dataclasses, as they are
+# made by the thousand per question.
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    source: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, with its fused score and rank (0 = best)."""
+
+    chunk: Chunk
+    score: float
+    rank: int

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from remqa.evalset import EvalItem
-from remqa.figures import contains_figure, find_figures, parse_figure
-from remqa.models import Answer
-from remqa.retrieve import Chunk, Passage
+from remqa.answering.figures import contains_figure, find_figures, parse_figure
+from remqa.evaluation.evalset import EvalItem
+from remqa.models import Answer, Chunk, Passage
 
 if TYPE_CHECKING:
     from remqa.assistant import Assistant

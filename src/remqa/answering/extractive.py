@@ -12,17 +12,25 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
-from remqa.binding import bind, clause_before, measure_phrase
-from remqa.chunking import split_sentences
-from remqa.figures import Figure, find_figures
-from remqa.models import Answer, Citation
-from remqa.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
-from remqa.retrieve import CorpusStats, Passage
-from remqa.similarity import SentenceSimilarity
-from remqa.textproc import STOPWORDS, Token, spells_acronym, stem, stems_match, tokenize, variants
+from remqa.answering.binding import bind, clause_before, measure_phrase
+from remqa.answering.figures import Figure, find_figures
+from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
+from remqa.models import Answer, Citation, Passage
+from remqa.text.sentences import split_sentences
+from remqa.text.stats import CorpusStats
+from remqa.text.words import STOPWORDS, Token, spells_acronym, stem, stems_match, tokenize, variants
 
 REFUSAL = "The documents do not say."
+
+
+class SentenceScorer(Protocol):
+    """Closeness in meaning of sentences to a question (retrieval's SentenceSimilarity)."""
+
+    def scores(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]: ...
+
+
 _KIND_NAMES = {
     "percent": "a percentage",
     "money": "an amount of money",
@@ -123,7 +131,7 @@ class ExtractiveAnswerer:
         max_citations: int = 6,
         min_coverage: float = 0.4,
         min_figure_coverage: float = 0.25,
-        similarity: SentenceSimilarity | None = None,
+        similarity: SentenceScorer | None = None,
     ) -> None:
         self.similarity = similarity
         self.stats = stats

@@ -18,15 +18,21 @@ from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from remqa.chunking import OffsetSentenceSplitter
 from remqa.errors import CorpusError, IndexCorruptError, IndexLockedError
-from remqa.index_meta import bump_generation, check_signature, create_collection
-from remqa.loaders import ACCEPTED_TYPES, CorpusFile, UnreadableFile, extract_text, scan_corpus
+from remqa.index.meta import bump_generation, check_signature, create_collection
+from remqa.index.serving import refuse_if_served_elsewhere
+from remqa.index.store import describe_store, open_client
+from remqa.ingest.chunking import OffsetSentenceSplitter
+from remqa.ingest.loaders import (
+    ACCEPTED_TYPES,
+    CorpusFile,
+    UnreadableFile,
+    extract_text,
+    scan_corpus,
+)
 from remqa.models import IngestReport, SkippedFile
 from remqa.progress import progress_bar
-from remqa.serving import refuse_if_served_elsewhere
 from remqa.settings import Settings
-from remqa.store import describe_store, open_client
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -238,7 +244,7 @@ def _write(
         collection.update(ids=[n.node_id for n in batch], metadatas=[metadata(n) for n in batch])
     if not fresh:
         return
-    from remqa.embedding import load_embedder
+    from remqa.index.embedding import load_embedder
 
     embed_model = load_embedder(settings)
     batch_size = min(page, max(settings.embed_batch_size * 4, 64))

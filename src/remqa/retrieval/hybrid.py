@@ -7,15 +7,14 @@ corpus statistics are built once per index state, not per question.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from remqa.textproc import Token, expand_query, find_acronyms, stems_match, tokenize
+from remqa.models import Chunk, Passage
+from remqa.text.stats import CorpusStats
+from remqa.text.words import expand_query
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -23,56 +22,6 @@ if TYPE_CHECKING:
     from llama_index.core.schema import TextNode
 
     from remqa.settings import Settings
-
-
-@dataclass(frozen=True)
-class Chunk:
-    id: str
-    source: str
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A retrieved chunk, with its fused score and rank (0 = best)."""
-
-    chunk: Chunk
-    score: float
-    rank: int
-
-
-class CorpusStats:
-    """Document frequencies of stems over chunks: how telling a word is in this corpus."""
-
-    def __init__(self, chunks: list[Chunk]) -> None:
-        self.n = len(chunks)
-        self.df: Counter[str] = Counter()
-        self.acronyms: dict[str, tuple[str, ...]] = {}  # "rem" -> stems of "rare earth metals"
-        self.lowercase: set[str] = set()  # stems the corpus writes in lower case somewhere
-        self._related: dict[str, list[str]] = {}
-        for chunk in chunks:
-            tokens = tokenize(chunk.text)
-            self.df.update({t.stem for t in tokens})
-            self.lowercase.update(t.stem for t in tokens if not t.capitalized)
-            self.acronyms.update(find_acronyms(chunk.text))
-
-    def related_stems(self, stem: str) -> list[str]:
-        """Corpus stems loosely matching `stem`; cached, as it scans the vocabulary."""
-        if stem not in self._related:
-            self._related[stem] = [s for s in self.df if stems_match(s, stem)]
-        return self._related[stem]
-
-    def is_name(self, token: Token) -> bool:
-        """A capitalised word the corpus never writes in lower case: Tomtorskoye, not To."""
-        return token.capitalized and token.stem not in self.lowercase
-
-    def idf(self, stem: str) -> float:
-        return math.log((self.n + 1) / (self.df.get(stem, 0) + 0.5))
-
-    def max_idf(self) -> float:
-        return self.idf("\0")
 
 
 def load_chunks(collection: Collection, page: int = 1000) -> list[tuple[Chunk, TextNode]]:
@@ -115,7 +64,7 @@ class HybridRetriever:
         for chunk in self.chunks:  # already sorted by (source, start)
             self._by_source.setdefault(chunk.source, []).append(chunk)
         self._starts = {s: [c.start for c in cs] for s, cs in self._by_source.items()}
-        from remqa.retrieval_cache import cached, fingerprint, load_stats, save_stats
+        from remqa.retrieval.cache import cached, fingerprint, load_stats, save_stats
 
         self._cache_dir = settings.index_dir / "retrieval"
         self._key = fingerprint(self.chunks)
@@ -135,7 +84,7 @@ class HybridRetriever:
         from llama_index.core.retrievers import QueryFusionRetriever
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        from remqa.embedding import load_embedder
+        from remqa.index.embedding import load_embedder
 
         candidates = max(settings.top_k * 4, 20)
         index = VectorStoreIndex.from_vector_store(
@@ -145,7 +94,7 @@ class HybridRetriever:
         dense = index.as_retriever(similarity_top_k=candidates)
         legs = [dense]
         if self.chunks:
-            from remqa.retrieval_cache import cached
+            from remqa.retrieval.cache import cached
 
             bm25_class = _expanding_bm25_class()
 

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from remqa.evaluation import EvalRun, ItemResult
-from remqa.gates import GateResult
+from remqa.evaluation.gates import GateResult
+from remqa.evaluation.scoring import EvalRun, ItemResult
 from remqa.settings import Settings
 
 if TYPE_CHECKING:
@@ -165,9 +165,9 @@ def evaluate_and_report(
     update_baseline: bool = False,
 ) -> int:
     """Run the eval set, print the table, write the reports; 1 when a gate fails."""
-    from remqa.evalset import load_eval_set
-    from remqa.evaluation import run_eval
-    from remqa.gates import check_gates, load_baseline, load_gates, save_baseline
+    from remqa.evaluation.evalset import load_eval_set
+    from remqa.evaluation.gates import check_gates, load_baseline, load_gates, save_baseline
+    from remqa.evaluation.scoring import run_eval
 
     items = load_eval_set(eval_set)
     gates, no_regressions = load_gates(gates_path)

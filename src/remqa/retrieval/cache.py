@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from remqa.retrieve import Chunk, CorpusStats
+from remqa.models import Chunk
+from remqa.text.stats import CorpusStats
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

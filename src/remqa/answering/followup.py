@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from remqa.question import GENERIC, analyze
-from remqa.textproc import STOPWORDS, stems_match, tokenize
+from remqa.answering.question import GENERIC, analyze
+from remqa.text.words import STOPWORDS, stems_match, tokenize
 
 _LEAD_IN = re.compile(
     r"^\s*(?:and\s+what\s+about|and\s+how\s+about|what\s+about|how\s+about|what\s+of|"

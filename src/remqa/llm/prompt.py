@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
-from remqa.retrieve import Passage
+from remqa.models import Passage
 
 NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from remqa.figures import Figure
-from remqa.textproc import Token
+from remqa.answering.figures import Figure
+from remqa.text.words import Token
 
 
 def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, text: str) -> float:
@@ -117,6 +117,6 @@ def _limit(text: str, at: int, figures: Sequence[Figure], forward: bool) -> int:
 
 
 def _tokens(text: str) -> list[Token]:
-    from remqa.textproc import tokenize
+    from remqa.text.words import tokenize
 
     return tokenize(text)

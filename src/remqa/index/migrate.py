@@ -5,10 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from remqa.errors import RemqaError
-from remqa.index_meta import open_collection
+from remqa.index.meta import open_collection
 from remqa.progress import progress_bar
 from remqa.settings import Settings
-from remqa.store import describe_store, open_client
+from remqa.index.store import describe_store, open_client
 
 
 class MigrationReport(BaseModel):
@@ -20,7 +20,7 @@ class MigrationReport(BaseModel):
 def migrate(source: Settings, target: Settings, replace: bool = False) -> MigrationReport:
     """Copy the collection (vectors, texts, metadata, and what built it) from `source` to
     `target` in batches. The target collection must not exist unless `replace`."""
-    from remqa.index_meta import bump_generation
+    from remqa.index.meta import bump_generation
 
     src = open_collection(open_client(source), source)
     client = open_client(target)

@@ -12,11 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from remqa.errors import RemqaError
-from remqa.llm import describe_backend
-from remqa.models import Answer
-from remqa.serving import hold_serving_lock
-from remqa.ui_render import (
+from remqa.chat.render import (
     CSS,
     HEAD,
     answer_markdown,
@@ -24,6 +20,10 @@ from remqa.ui_render import (
     sources_html,
     status_markdown,
 )
+from remqa.errors import RemqaError
+from remqa.index.serving import hold_serving_lock
+from remqa.llm.backends import describe_backend
+from remqa.models import Answer
 
 if TYPE_CHECKING:
     import gradio as gr

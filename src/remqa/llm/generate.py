@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from remqa.models import Answer, Citation
-from remqa.prompt import NOT_IN_DOCUMENTS, SYSTEM, new_tag, user_message
-from remqa.retrieve import Passage
-from remqa.verify import CheckedSentence, answer_sentences, check_sentence
+from remqa.llm.prompt import NOT_IN_DOCUMENTS, SYSTEM, new_tag, user_message
+from remqa.llm.verify import CheckedSentence, answer_sentences, check_sentence
+from remqa.models import Answer, Citation, Passage
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -71,7 +70,7 @@ class LLMAnswerer:
         """Check the generated text; keep what its citations support."""
         text = text.strip()
         if text.strip(" .") == NOT_IN_DOCUMENTS or not passages:
-            from remqa.answer import REFUSAL
+            from remqa.answering.extractive import REFUSAL
 
             return Answer(question=question, text=REFUSAL, refused=True, backend=self.backend)
         checked = [check_sentence(body, marks, passages) for body, marks in answer_sentences(text)]

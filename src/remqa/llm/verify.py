@@ -12,13 +12,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from remqa.binding import binding_strength, measure_phrase
-from remqa.chunking import split_sentences
-from remqa.figures import Figure, find_figures, same_figure
-from remqa.models import SentenceCheck
-from remqa.question import GENERIC, SCOPE_WORDS
-from remqa.retrieve import Passage
-from remqa.textproc import STOPWORDS, Token, stems_match, tokenize, variants
+from remqa.answering.binding import binding_strength, measure_phrase
+from remqa.answering.figures import Figure, find_figures, same_figure
+from remqa.answering.question import GENERIC, SCOPE_WORDS
+from remqa.models import Passage, SentenceCheck
+from remqa.text.sentences import split_sentences
+from remqa.text.words import STOPWORDS, Token, stems_match, tokenize, variants
 
 _MARKERS = re.compile(r"\s*((?:\[\d+\]\s*)+)")
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from remqa.figures import FigureKind
-from remqa.textproc import STOPWORDS, Token, tokenize
+from remqa.answering.figures import FigureKind
+from remqa.text.words import STOPWORDS, Token, tokenize
 
 # Words that say what kind of answer is wanted; they are not the subject of the question.
 _PERCENT_CUES = {

@@ -37,7 +37,7 @@ def embed_model_id(backend: str = "auto") -> str:
 def load_embedder(settings: Settings) -> BaseEmbedding:
     """The embedding model for these settings: ONNX when it can be had (default), else
     PyTorch. Both give the same vectors, so one index serves either."""
-    from remqa.onnx_embed import onnx_file
+    from remqa.index.onnx_embed import onnx_file
 
     folder = settings.onnx_dir or settings.index_dir / "onnx"
     int8 = settings.embed_backend == "onnx-int8"
@@ -49,7 +49,7 @@ def load_embedder(settings: Settings) -> BaseEmbedding:
 @lru_cache(maxsize=8)
 def _load(backend: str, path: Path, batch_size: int) -> BaseEmbedding:
     if backend in ("auto", "onnx", "onnx-int8"):
-        from remqa.onnx_embed import OnnxEmbedding, export_onnx
+        from remqa.index.onnx_embed import OnnxEmbedding, export_onnx
 
         if not path.exists():
             try:
