@@ -46,7 +46,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from remqa import Assistant, Settings
-    from remqa.evalset import load_eval_set
+    from remqa.evaluation.evalset import load_eval_set
 
     work = Path(tempfile.mkdtemp(prefix="remqa-bench-"))
     shutil.copytree(REPO / "corpus", work / "corpus")

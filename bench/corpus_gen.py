@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from remqa.chunking import chunk_spans
+from remqa.ingest.chunking import chunk_spans
 
 CHUNK_MAX_WORDS = 60
 OVERLAP_SENTENCES = 1

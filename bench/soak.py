@@ -72,7 +72,7 @@ def soak(url: str, questions: int, sessions: int) -> SoakResult:
     """Ask `questions` known questions from `sessions` concurrent client sessions."""
     from gradio_client import Client
 
-    from remqa.figures import contains_figure
+    from remqa.answering.figures import contains_figure
 
     pool = known_questions()
     work = [pool[i % len(pool)] for i in range(questions)]
@@ -112,7 +112,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from remqa import Settings
-    from remqa.ui import launch
+    from remqa.chat.app import launch
 
     work = Path(tempfile.mkdtemp(prefix="remqa-soak-"))
     shutil.copytree(REPO / "corpus", work / "corpus")

@@ -1,0 +1,1 @@
+"""The remqa benchmark suite behind bench/run.py: one module per thing it measures."""
