@@ -13,6 +13,7 @@ import yaml
 
 from remqa import Answer, Assistant, Settings
 from remqa.evaluation.evalset import load_eval_set
+from remqa.evaluation.formats import FORMATS, cut_at_line_break, locate
 from remqa.evaluation.gates import Gate, check_gates
 from remqa.evaluation.report import evaluate_and_report
 from tests.conftest import REPO
@@ -21,13 +22,15 @@ EVAL = REPO / "eval"
 
 
 def test_eval_gates_pass_on_the_bundled_corpus(bundled_index: Settings, tmp_path: Path) -> None:
-    """The CI quality gate: every gate in eval/gates.yaml, and no baseline regressions."""
+    """The CI quality gate: every gate in eval/gates.yaml, no baseline regressions, and the
+    same answers with the article hard-wrapped, with CRLF, as Markdown, HTML, PDF and .docx."""
     code = evaluate_and_report(
         Assistant(bundled_index),
         EVAL / "questions.yaml",
         tmp_path / "report",
         EVAL / "gates.yaml",
         EVAL / "baseline.json",
+        formats=[f for f in FORMATS if f != "original"],
     )
     report = json.loads((tmp_path / "report" / "report.json").read_text())
     failed = [g for g in report["gates"] if not g["passed"]]
@@ -39,6 +42,15 @@ def test_eval_gates_pass_on_the_bundled_corpus(bundled_index: Settings, tmp_path
     assert all({"passed", "reason"} == set(c) for c in item["checks"].values())
     cross = report["llamaindex_cross_check"]
     assert cross["hit_rate"] == pytest.approx(report["metrics"]["hit_at_5"], abs=0.02)
+    formats = report["formats"]
+    assert list(formats) == list(FORMATS)
+    assert {g["name"] for g in report["gates"]} >= {f"format:{f}" for f in FORMATS[1:]}
+    for fmt, result in formats.items():
+        assert set(result["items"]) == {i["id"] for i in report["items"]}, fmt
+        assert result["quotes_cut_at_line_break"] == [], fmt
+        assert result["gold_spans_not_found"] == 0, fmt
+    markdown = (tmp_path / "report" / "report.md").read_text()
+    assert "## Format invariance" in markdown and "| pdf | pass" in markdown
 
 
 class NeverRefusingAssistant(Assistant):
@@ -126,3 +138,13 @@ def test_cli_eval_prints_table_and_writes_reports(bundled_index: Settings, tmp_p
 def test_items_outside_a_partial_run_are_not_regressions() -> None:
     results = check_gates({}, [], {"a"}, {"a", "b"}, no_regressions=True, run_ids={"a"})
     assert results[-1].passed and results[-1].value == "none"
+
+
+def test_gold_quotes_are_found_across_wrapping_and_cut_quotes_are_seen() -> None:
+    wrapped = "China accounts for 48% of global antimony\nproduction, and 98.8% of gal-\nlium."
+    where = locate("global antimony production, and 98.8% of gallium", wrapped)
+    assert where is not None and wrapped[where[0] : where[1]].endswith("gal-\nlium")
+    assert locate("something else entirely", wrapped) is None
+    cut_end = wrapped.index("\n")
+    assert cut_at_line_break(wrapped[:cut_end], wrapped, cut_end)
+    assert not cut_at_line_break(wrapped, wrapped + "\nNext one.", len(wrapped))

@@ -34,7 +34,8 @@ def test_first_ingest_indexes_every_file_with_exact_offsets(
     assert len(records) == report.chunks_total
     for record in records.values():
         source_text = (tiny_corpus / str(record["source"])).read_text(encoding="utf-8")
-        assert source_text[int(record["start"]) : int(record["end"])] == record["text"]  # type: ignore[call-overload]
+        exact = record.get("raw") or record["text"]  # raw: the source slice of wrapped text
+        assert source_text[int(record["start"]) : int(record["end"])] == exact  # type: ignore[call-overload]
 
 
 def test_reingest_of_unchanged_corpus_embeds_nothing(
@@ -119,7 +120,7 @@ def test_pdf_and_html_text_is_indexed(tmp_path: Path, make_settings: MakeSetting
 def test_missing_corpus_folder_is_a_clear_error(
     tmp_path: Path, make_settings: MakeSettings
 ) -> None:
-    with pytest.raises(CorpusError, match=r"does not exist.*\.txt, \.md, \.pdf or \.html"):
+    with pytest.raises(CorpusError, match=r"does not exist.*\.txt, \.md, \.pdf, \.html or \.docx"):
         Assistant(make_settings(tmp_path / "nope")).ingest()
 
 
@@ -129,7 +130,9 @@ def test_corpus_without_usable_files_is_a_clear_error_and_keeps_the_index(
     settings = make_settings(tiny_corpus)
     Assistant(settings).ingest()
     junk = write_corpus(tmp_path / "junk", {"a.txt": "", "b.csv": "x,y"})
-    with pytest.raises(CorpusError, match=r"No usable documents.*\.txt, \.md, \.pdf or \.html"):
+    with pytest.raises(
+        CorpusError, match=r"No usable documents.*\.txt, \.md, \.pdf, \.html or \.docx"
+    ):
         Assistant(make_settings(junk)).ingest()
     assert len(chroma_records(settings)) > 0  # the previous index is untouched
 

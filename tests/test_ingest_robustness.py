@@ -124,7 +124,7 @@ def test_cli_missing_corpus_is_one_line_exit_2(tmp_path: Path) -> None:
     result = run_cli("ingest", "--corpus", "nowhere", "--index", "idx", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert "nowhere/" in result.stderr and ".txt, .md, .pdf or .html" in result.stderr
+    assert "nowhere/" in result.stderr and ".txt, .md, .pdf, .html or .docx" in result.stderr
 
 
 def test_cli_folder_without_usable_file_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_cli_folder_without_usable_file_is_one_line_exit_2(tmp_path: Path) -> No
     result = run_cli("ingest", "--corpus", "c", "--index", "idx", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert "No documents found in c/" in result.stderr and ".pdf or .html" in result.stderr
+    assert "No documents found in c/" in result.stderr and ".html or .docx" in result.stderr
 
 
 def test_cli_ingest_prints_summary(tiny_corpus: Path, tmp_path: Path) -> None:

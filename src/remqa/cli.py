@@ -45,9 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest",
         help="index the corpus folder (incremental: only new or changed files are embedded)",
-        description="Index .txt, .md, .pdf and .html files from the corpus folder (recursively) "
-        "into a Chroma index. Re-running embeds only new or changed files and removes deleted "
-        "ones. Unreadable files are skipped and listed with the reason.",
+        description="Index .txt, .md, .pdf, .html and .docx files from the corpus folder "
+        "(recursively) into a Chroma index. Wrapped lines are read as paragraphs; PDFs lose "
+        "their running headers and page numbers. Re-running embeds only new or changed files "
+        "and removes deleted ones. Unreadable files are skipped and listed with the reason.",
     )
     _add_location_flags(ingest)
     ingest.add_argument(
@@ -136,6 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="items that must keep passing (default: eval/baseline.json)",
     )
     evaluate.add_argument(
+        "--formats",
+        nargs="*",
+        metavar="FORMAT",
+        help="also answer the eval set against the corpus rewritten in other formats and "
+        "check each is within one item of the original: "
+        "wrap72 wrap40 crlf markdown html pdf docx (no FORMAT: all of them)",
+    )
+    evaluate.add_argument(
         "--update-baseline",
         action="store_true",
         help="record the items passing now as the new baseline",
@@ -210,9 +219,30 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from remqa.evaluation.report import evaluate_and_report
 
         return evaluate_and_report(
-            assistant, args.eval_set, args.report, args.gates, args.baseline, args.update_baseline
+            assistant,
+            args.eval_set,
+            args.report,
+            args.gates,
+            args.baseline,
+            args.update_baseline,
+            formats=_formats(args.formats),
         )
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _formats(asked: list[str] | None) -> list[str]:
+    """`--formats` with no value means all of them; unknown names are a clear error."""
+    from remqa.evaluation.formats import FORMATS
+
+    if asked is None:
+        return []
+    variants = [f for f in FORMATS if f != "original"]
+    unknown = sorted(set(asked) - set(variants))
+    if unknown:
+        raise RemqaError(
+            f"Unknown format {', '.join(unknown)} for --formats; choose from {' '.join(variants)}."
+        )
+    return asked or variants
 
 
 def _wait_forever() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from remqa.models import Answer, IngestReport
+from remqa.text.reflow import display_text
 
 # Control characters (and so terminal escape sequences) in documents are shown, not obeyed.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -42,7 +43,7 @@ def print_answer(answer: Answer) -> None:
                 f"  chars {c.start}-{c.end}  score {c.score:.2f}",
             )
         )
-        console.print(Text(f"    “{inert(c.quote)}”"))
+        console.print(Text(f"    “{inert(display_text(c.quote))}”"))
 
 
 def print_ingest_report(report: IngestReport) -> None:

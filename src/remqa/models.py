@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
@@ -70,11 +71,48 @@ class IngestReport(BaseModel):
 # made by the thousand per question.
 @dataclass(frozen=True)
 class Chunk:
+    """A chunk of one source file. `text` is its clean text (reflowed: soft line breaks as
+    spaces, hyphenated words joined), what is searched and read; `raw` is the exact source
+    slice [start, end) when it differs. `offset_map` maps clean offsets to source offsets:
+    [(clean, source), ...] relative to the chunk, at each point where they shift."""
+
     id: str
     source: str
     start: int
     end: int
     text: str
+    raw: str = ""
+    offset_map: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def source_text(self) -> str:
+        return self.raw or self.text
+
+    def to_source(self, i: int) -> int:
+        """The source offset of clean offset i of this chunk."""
+        if not self.offset_map:
+            return self.start + i
+        k = bisect_right(self.offset_map, (i, 1 << 62)) - 1
+        clean, source = self.offset_map[max(k, 0)]
+        return self.start + source + (i - clean)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """Source offsets of the clean span text[start:end]."""
+        if end <= start:
+            return self.to_source(start), self.to_source(start)
+        return self.to_source(start), self.to_source(end - 1) + 1
+
+    def to_clean(self, source_offset: int) -> int:
+        """The clean offset of a source offset inside this chunk (the next kept character's
+        when the source character was dropped, such as a line-end hyphen)."""
+        if not self.offset_map:
+            return min(max(source_offset - self.start, 0), len(self.text))
+        # to_source never decreases, so the first clean offset at or past it is a bisection.
+        return bisect_left(range(len(self.text)), source_offset, key=self.to_source)
+
+    def quote(self, start: int, end: int) -> str:
+        """The exact source text at source offsets [start, end) inside this chunk."""
+        return self.source_text[start - self.start : end - self.start]
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,7 @@ class ExtractiveAnswerer:
         for passage in passages:
             chunk = passage.chunk
             for s, e in split_sentences(chunk.text):
-                cand = Candidate(passage, chunk.start + s, chunk.start + e, chunk.text[s:e])
+                cand = Candidate(passage, *chunk.source_span(s, e), chunk.text[s:e])
                 if cand.key in seen:
                     continue
                 seen.add(cand.key)
@@ -365,7 +365,7 @@ class ExtractiveAnswerer:
             Citation(
                 id=i,
                 source=c.passage.chunk.source,
-                quote=c.text,
+                quote=c.passage.chunk.quote(c.start, c.end),
                 start=c.start,
                 end=c.end,
                 score=round(c.passage.score, 4),

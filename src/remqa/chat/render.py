@@ -10,6 +10,7 @@ import html
 import re
 
 from remqa.models import Answer, Citation
+from remqa.text.reflow import display_text
 
 # Characters that start Markdown markup (links, images, emphasis, code, tables, HTML).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#!|<>~])")
@@ -87,12 +88,17 @@ def checks_html(answer: Answer) -> str:
     return f'<div class="remqa-checks"><b>Figure check</b><ul>{items}</ul></div>'
 
 
+def _shown(text: str) -> str:
+    return html.escape(display_text(text))
+
+
 def _citation_html(c: Citation, passage: tuple[str, str, str] | None) -> str:
     before, quote, after = passage or ("", c.quote, "")
+    # Wrapped source text is shown as it reads: its line breaks as spaces.
     body = (
-        f"{html.escape(before)}<mark>{html.escape(quote)}</mark>{html.escape(after)}"
+        f"{_shown(before)}<mark>{_shown(quote)}</mark>{_shown(after)}"
         if quote == c.quote
-        else f"<mark>{html.escape(c.quote)}</mark>"
+        else f"<mark>{_shown(c.quote)}</mark>"
     )
     return (
         f'<details class="remqa-source" id="{SOURCE_ANCHOR.format(id=c.id)}" open>'

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from remqa.evaluation.formats import COMPARED, FormatRun, format_gates, run_formats
 from remqa.evaluation.gates import GateResult
 from remqa.evaluation.scoring import EvalRun, ItemResult
 from remqa.settings import Settings
@@ -76,8 +79,74 @@ def print_summary(run: EvalRun, gates: list[GateResult]) -> None:
     console.print(f"By type: {by_type}", highlight=False)
 
 
+FORMAT_ROWS = (*COMPARED, "false_refusals", "invented_figures", "citation_validity")
+
+
+def _run_formats(
+    settings: Settings, items: Sequence[Any], formats: Sequence[str]
+) -> list[FormatRun]:
+    with tempfile.TemporaryDirectory(prefix="remqa-formats-") as work:
+        quiet = settings.model_copy(update={"show_progress": False})
+        return run_formats(quiet, items, ["original", *formats], Path(work))
+
+
+def print_formats(variants: Sequence[FormatRun], gates: Sequence[GateResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    verdict = {g.name: g.passed for g in gates}
+    table = Table(title="Format invariance: the same questions, the corpus in other formats")
+    table.add_column("metric")
+    for fr in variants:
+        table.add_column(fr.fmt, justify="right")
+    for name in FORMAT_ROWS:
+        table.add_row(name, *(_fmt(fr.run.metrics[name]) for fr in variants))
+    table.add_row("quotes cut at a line break", *(str(len(fr.cut_quotes)) for fr in variants))
+    table.add_row("gold spans not found", *(str(fr.lost_spans) for fr in variants))
+    table.add_row(
+        "verdict",
+        "",
+        *(
+            "[green]pass[/]" if verdict.get(f"format:{fr.fmt}") else "[red]FAIL[/]"
+            for fr in variants[1:]
+        ),
+    )
+    Console().print(table)
+
+
+def _formats_md(variants: Sequence[FormatRun], gates: Sequence[GateResult]) -> list[str]:
+    by_name = {g.name: g for g in gates}
+    head = "| metric | " + " | ".join(fr.fmt for fr in variants) + " |"
+    rule = "| --- |" + " ---: |" * len(variants)
+    lines = ["## Format invariance", "", head, rule]
+    for name in FORMAT_ROWS:
+        lines.append(
+            f"| {name} | " + " | ".join(_fmt(fr.run.metrics[name]) for fr in variants) + " |"
+        )
+    lines.append(
+        "| quotes cut at a line break | "
+        + " | ".join(str(len(fr.cut_quotes)) for fr in variants)
+        + " |"
+    )
+    lines += ["", "| format | verdict |", "| --- | --- |"]
+    for fr in variants[1:]:
+        g = by_name[f"format:{fr.fmt}"]
+        lines.append(f"| {fr.fmt} | {'pass' if g.passed else '**FAIL**'}: {g.value} |")
+    lines += ["", "Per item (✓ passed, ✗ failed):", "", head.replace("metric", "item"), rule]
+    results = [{r.id: r.passed for r in fr.run.items} for fr in variants]
+    for r in variants[0].run.items:
+        marks = " | ".join("✓" if res.get(r.id) else "✗" for res in results)
+        lines.append(f"| `{r.id}` | {marks} |")
+    return [*lines, ""]
+
+
 def write_reports(
-    run: EvalRun, gates: list[GateResult], settings: Settings, eval_set: Path, out_dir: Path
+    run: EvalRun,
+    gates: list[GateResult],
+    settings: Settings,
+    eval_set: Path,
+    out_dir: Path,
+    variants: Sequence[FormatRun] = (),
 ) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     meta: dict[str, Any] = {
@@ -95,10 +164,23 @@ def write_reports(
         "gates": [g.model_dump() for g in gates],
         "items": [item.model_dump() for item in run.items],
     }
+    if variants:
+        data["formats"] = {
+            fr.fmt: {
+                "metrics": fr.run.metrics,
+                "quotes_cut_at_line_break": fr.cut_quotes,
+                "gold_spans_not_found": fr.lost_spans,
+                "items": {r.id: r.passed for r in fr.run.items},
+            }
+            for fr in variants
+        }
     json_path = out_dir / "report.json"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     md_path = out_dir / "report.md"
-    md_path.write_text(_markdown(run, gates, meta), encoding="utf-8")
+    markdown = _markdown(run, gates, meta)
+    if variants:
+        markdown += "\n" + "\n".join(_formats_md(variants, gates))
+    md_path.write_text(markdown, encoding="utf-8")
     return json_path, md_path
 
 
@@ -163,8 +245,10 @@ def evaluate_and_report(
     gates_path: Path,
     baseline_path: Path,
     update_baseline: bool = False,
+    formats: Sequence[str] = (),
 ) -> int:
-    """Run the eval set, print the table, write the reports; 1 when a gate fails."""
+    """Run the eval set, print the table, write the reports; 1 when a gate fails. With
+    `formats`, also run it against the corpus rewritten in each format (see formats.py)."""
     from remqa.evaluation.evalset import load_eval_set
     from remqa.evaluation.gates import check_gates, load_baseline, load_gates, save_baseline
     from remqa.evaluation.scoring import run_eval
@@ -177,7 +261,14 @@ def evaluate_and_report(
         save_baseline(baseline_path, sorted(passing))
     results = check_gates(run.metrics, gates, passing, load_baseline(baseline_path), no_regressions)
     print_summary(run, results)
-    json_path, md_path = write_reports(run, results, assistant.settings, eval_set, report_dir)
+    variants: list[FormatRun] = []
+    if formats:
+        variants = _run_formats(assistant.settings, items, formats)
+        results += format_gates(variants)
+        print_formats(variants, results)
+    json_path, md_path = write_reports(
+        run, results, assistant.settings, eval_set, report_dir, variants
+    )
     failed = [g.name for g in results if not g.passed]
     print(f"Reports: {json_path} and {md_path}")
     if failed:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from remqa.answering.figures import contains_figure, find_figures, parse_figure
 from remqa.evaluation.evalset import EvalItem
 from remqa.models import Answer, Chunk, Passage
+from remqa.text.reflow import display_text
 
 if TYPE_CHECKING:
     from remqa.assistant import Assistant
@@ -84,7 +85,7 @@ def score_item(
         passed=not bad, reason=f"quote [{bad[0].id}] differs from its span" if bad else ""
     )
     # Invented figures: every figure of the answer must be in a cited quote.
-    quotes = " \n ".join(c.quote for c in answer.citations)
+    quotes = " \n ".join(display_text(c.quote) for c in answer.citations)
     invented = [f.text for f in find_figures(answer.text) if not contains_figure(quotes, f)]
     checks["no_invented_figures"] = Check(
         passed=not invented, reason=f"not in any cited quote: {invented}" if invented else ""
@@ -119,7 +120,7 @@ def score_item(
             reason="" if all(in_lead) else f"first sentence lacks {item.figures[0]}",
         )
         cited_ok = bool(answer.citations) and any(
-            contains_figure(answer.citations[0].quote, f) for f in golds
+            contains_figure(display_text(answer.citations[0].quote), f) for f in golds
         )
         checks["citation_precision"] = Check(
             passed=cited_ok, reason="" if cited_ok else "first citation lacks the gold figure"
@@ -130,9 +131,8 @@ def score_item(
         checks["text"] = Check(
             passed=not missing_text, reason=f"missing {missing_text}" if missing_text else ""
         )
-        cited_ok = bool(answer.citations) and any(
-            t.lower() in answer.citations[0].quote.lower() for t in item.text
-        )
+        first_quote = display_text(answer.citations[0].quote).lower() if answer.citations else ""
+        cited_ok = bool(first_quote) and any(t.lower() in first_quote for t in item.text)
         checks["citation_precision"] = Check(
             passed=cited_ok, reason="" if cited_ok else "first citation lacks the gold text"
         )

@@ -24,7 +24,7 @@ def index_signature(settings: Settings) -> dict[str, Any]:
         "embed_model": embed_model_id(settings.embed_backend),
         "embed_dim": EMBED_DIM,
         "chunking": (
-            f"sentences/max_words={settings.chunk_max_words}"
+            f"sentences/reflow-1/max_words={settings.chunk_max_words}"
             f"/overlap={settings.chunk_overlap_sentences}"
         ),
     }

@@ -52,7 +52,9 @@ def export_onnx(target: Path) -> Path:
         return target
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # noise on every export
     # Eager attention traces to plain ONNX ops that honour the padding mask at any length.
     model = AutoModel.from_pretrained(str(model_dir()), attn_implementation="eager")
     model.eval()

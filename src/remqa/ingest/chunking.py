@@ -1,12 +1,15 @@
 """Sentence-aware chunking that keeps exact character offsets into the source text.
 
-Every span is a slice of the original text, never a re-joined copy, so
-`text[start:end]` is the chunk (and each sentence) byte for byte after every step.
+Chunks are cut from the document's clean text (`text.reflow`: soft line breaks as spaces,
+hyphenated words joined), and each keeps the source offsets it was read from, so
+`source[start:end]` is the chunk's exact source slice, and a chunk whose clean text differs
+carries that slice (`raw`) and the offset map between the two.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -14,6 +17,7 @@ from typing import Any
 from llama_index.core.node_parser import NodeParser
 from llama_index.core.schema import BaseNode, NodeRelationship, TextNode
 
+from remqa.text.reflow import reflow
 from remqa.text.sentences import Span, split_sentences
 
 _WORD = re.compile(r"\S+")
@@ -73,12 +77,16 @@ class OffsetSentenceSplitter(NodeParser):
     ) -> list[BaseNode]:
         out: list[BaseNode] = []
         for doc in nodes:
-            text = doc.get_content()
+            source_text = doc.get_content()
             source = str(doc.metadata["source"])
-            spans = chunk_spans(text, self.max_words, self.overlap_sentences)
-            for position, (start, end) in enumerate(spans):
-                chunk_text = text[start:end]
-                metadata = {
+            # Plain text may be hard-wrapped; extracted text (PDF, HTML, Word) is already laid
+            # out one unit per line by its loader.
+            clean = reflow(source_text, may_be_wrapped=bool(doc.metadata.get("plain_text", True)))
+            spans = chunk_spans(clean.text, self.max_words, self.overlap_sentences)
+            for position, (clean_start, clean_end) in enumerate(spans):
+                chunk_text = clean.text[clean_start:clean_end]
+                start, end = clean.source_span(clean_start, clean_end)
+                metadata: dict[str, Any] = {
                     "source": source,
                     "file_hash": str(doc.metadata["file_hash"]),
                     "n_chunks": len(spans),
@@ -86,6 +94,10 @@ class OffsetSentenceSplitter(NodeParser):
                     "start": start,
                     "end": end,
                 }
+                if source_text[start:end] != chunk_text:  # wrapped or hyphenated text
+                    metadata["raw"] = source_text[start:end]
+                    points = clean.breakpoints(clean_start, clean_end)
+                    metadata["offset_map"] = json.dumps(points, separators=(",", ":"))
                 out.append(
                     TextNode(
                         id_=chunk_id(source, position, chunk_text),

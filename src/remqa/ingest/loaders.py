@@ -1,24 +1,27 @@
 """Finding corpus files and turning each into plain text whose offsets citations use.
 
 For .txt and .md the text is exactly what `open(path, encoding="utf-8").read()` returns
-(universal newlines), so `text[start:end]` is the quote. For .pdf and .html it is the
-extracted text (text layer / visible text); `Assistant.source_text()` returns it.
+(universal newlines), so `text[start:end]` is the quote; wrapped lines are read as paragraphs
+later, by `text.reflow`. For .pdf, .html and .docx it is the extracted text, one paragraph,
+heading, list item or table row per line with a blank line between paragraphs;
+`Assistant.source_text()` returns it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from remqa.errors import CorpusError
+from remqa.ingest.errors import UnreadableFile
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES
-ACCEPTED_TYPES = ".txt, .md, .pdf or .html"
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
+ACCEPTED_TYPES = ".txt, .md, .pdf, .html or .docx"
 
 
 @dataclass(frozen=True)
@@ -28,10 +31,6 @@ class CorpusFile:
     source: str  # path relative to the corpus folder, with forward slashes
     path: Path
     content_hash: str  # sha256 of the raw bytes
-
-
-class UnreadableFile(Exception):
-    """Raised by `extract_text` with the reason the file is skipped."""
 
 
 def scan_corpus(corpus_dir: Path, max_file_bytes: int) -> tuple[list[CorpusFile], dict[str, str]]:
@@ -73,7 +72,9 @@ def extract_text(file: CorpusFile) -> str:
     if suffix in PDF_SUFFIXES:
         text = _pdf_text(data)
     elif suffix in HTML_SUFFIXES:
-        text = _html_text(_decode(data))
+        text = html_text(_decode(data))
+    elif suffix in DOCX_SUFFIXES:
+        text = docx_text(data)
     else:
         text = _decode(data)
     if not text.strip():
@@ -95,25 +96,21 @@ def _decode(data: bytes) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    from remqa.ingest.pdf_text import pdf_text
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableFile(f"corrupt or unreadable PDF ({type(exc).__name__})") from None
-    text = "\n\n".join(page.strip() for page in pages)
-    if not text.strip():
-        raise UnreadableFile("PDF has no text layer (scanned image?); run OCR on it first")
-    return text
+    return pdf_text(data)
 
 
-def _html_text(markup: str) -> str:
-    from bs4 import BeautifulSoup
+def html_text(markup: str) -> str:
+    """The visible text, a block element (paragraph, heading, list item, table row) per line
+    and a blank line between blocks; line breaks inside a paragraph are spaces."""
+    from remqa.ingest.html_text import html_blocks
 
-    soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        tag.decompose()
-    lines = (line.strip() for line in soup.get_text("\n").splitlines())
-    return "\n".join(line for line in lines if line)
+    return "\n\n".join(html_blocks(markup))
+
+
+def docx_text(data: bytes) -> str:
+    """Paragraphs and table rows of a Word file, in document order."""
+    from remqa.ingest.docx_text import docx_blocks
+
+    return "\n\n".join(docx_blocks(data))

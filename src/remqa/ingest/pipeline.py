@@ -23,10 +23,11 @@ from remqa.index.meta import bump_generation, check_signature, create_collection
 from remqa.index.serving import refuse_if_served_elsewhere
 from remqa.index.store import describe_store, open_client
 from remqa.ingest.chunking import OffsetSentenceSplitter
+from remqa.ingest.errors import UnreadableFile
 from remqa.ingest.loaders import (
     ACCEPTED_TYPES,
+    TEXT_SUFFIXES,
     CorpusFile,
-    UnreadableFile,
     extract_text,
     scan_corpus,
 )
@@ -181,7 +182,11 @@ def _ingest_locked(
             Document(
                 id_=file.source,
                 text=text,
-                metadata={"source": file.source, "file_hash": file.content_hash},
+                metadata={
+                    "source": file.source,
+                    "file_hash": file.content_hash,
+                    "plain_text": file.path.suffix.lower() in TEXT_SUFFIXES,
+                },
             )
         )
     report.skipped = [SkippedFile(source=s, reason=r) for s, r in sorted(skipped_reasons.items())]

@@ -118,7 +118,7 @@ class LLMAnswerer:
                     index[key] = len(citations) + 1
                     citations.append(Citation(
                         id=index[key], source=chunk.source,
-                        quote=chunk.text[start - chunk.start : end - chunk.start],
+                        quote=chunk.quote(start, end),
                         start=start, end=end, score=round(passages[n - 1].score, 4),
                     ))  # fmt: skip
                 ids.append(index[key])

@@ -152,7 +152,7 @@ def check_sentence(body: str, markers: list[int], passages: Sequence[Passage]) -
             chunk = passages[n - 1].chunk
             span, why = support_in(body, figure, chunk.text)
             if span is not None:
-                found = Support(n, chunk.start + span[0], chunk.start + span[1])
+                found = Support(n, *chunk.source_span(*span))
                 break
             reason = why
         if found is None:

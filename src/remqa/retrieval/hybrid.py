@@ -7,6 +7,7 @@ corpus statistics are built once per index state, not per question.
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,12 +36,15 @@ def load_chunks(collection: Collection, page: int = 1000) -> list[tuple[Chunk, T
         for chunk_id, meta, text in zip(
             got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
         ):
+            offset_map = json.loads(str(meta["offset_map"])) if meta.get("offset_map") else []
             chunk = Chunk(
                 id=chunk_id,
                 source=str(meta["source"]),
                 start=int(str(meta["start"])),
                 end=int(str(meta["end"])),
                 text=text,
+                raw=str(meta.get("raw") or ""),
+                offset_map=tuple((int(c), int(s)) for c, s in offset_map),
             )
             # Same node (so same hash) as the dense leg returns: fusion can then merge them.
             node = metadata_dict_to_node(dict(meta), text=text)
@@ -128,7 +132,7 @@ class HybridRetriever:
         best = ""
         for chunk in chunks[max(0, i - 4) : i]:
             if chunk.end >= start:
-                before = chunk.text[: start - chunk.start]
+                before = chunk.text[: chunk.to_clean(start)]
                 before = before[before.rfind("\n") + 1 :]
                 best = max(best, before, key=len)
         return best
@@ -143,11 +147,8 @@ class HybridRetriever:
         for chunk in reversed(chunks[max(0, i - 4) : i]):
             if chunk.start <= start and end <= chunk.end:
                 a, b = start - chunk.start, end - chunk.start
-                return (
-                    chunk.text[max(0, a - width) : a],
-                    chunk.text[a:b],
-                    chunk.text[b : b + width],
-                )
+                raw = chunk.source_text
+                return (raw[max(0, a - width) : a], raw[a:b], raw[b : b + width])
         return ("", "", "")
 
     def retrieve(self, query: str, query_vector: Sequence[float] | None = None) -> list[Passage]:

@@ -1,0 +1,63 @@
+"""Text of a Word (.docx) file: its paragraphs and table rows in document order."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from remqa.ingest.errors import UnreadableFile
+
+MAX_UNPACKED_BYTES = 200_000_000  # a zip bomb renamed .docx unpacks to far more
+MAX_RATIO = 200  # and compresses far better than any real document
+
+
+def docx_blocks(data: bytes) -> list[str]:
+    _check_archive(data)
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks: list[str] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Paragraph):
+                text = " ".join(item.text.split())
+                if text:
+                    blocks.append(text)
+            elif isinstance(item, Table):
+                blocks.extend(_rows(item))
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on damaged files
+        raise UnreadableFile(f"corrupt or unreadable .docx ({type(exc).__name__})") from None
+    return blocks
+
+
+def _rows(table: object) -> list[str]:
+    rows = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells: list[str] = []
+        for cell in row.cells:
+            text = " ".join(cell.text.split())
+            if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                cells.append(text)
+        if cells:
+            rows.append(" | ".join(cells))
+    return rows
+
+
+def _check_archive(data: bytes) -> None:
+    """A .docx is a zip archive; refuse one that is not, or that would unpack to a bomb."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise UnreadableFile("not a Word file (.docx is a zip archive; this is not one)") from None
+    if "word/document.xml" not in names:
+        raise UnreadableFile("not a Word file (no word/document.xml inside)")
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(len(data), 1):
+        raise UnreadableFile(
+            f"refused: unpacks to {unpacked:,} bytes from {len(data):,} (a zip bomb?)"
+        )
