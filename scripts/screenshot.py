@@ -12,7 +12,7 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 from remqa import Settings
-from remqa.ui import launch
+from remqa.chat.app import launch
 
 REPO = Path(__file__).resolve().parent.parent
 
