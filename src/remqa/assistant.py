@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from llama_index.core.base.base_query_engine import BaseQueryEngine
 
     from remqa.answering.extractive import ExtractiveAnswerer
+    from remqa.answering.learned import LearnedAnswerer
     from remqa.llm.generate import LLMAnswerer
     from remqa.retrieval.hybrid import HybridRetriever
     from remqa.retrieval.similarity import SentenceSimilarity
@@ -34,7 +35,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self._retriever: HybridRetriever | None = None
-        self._answerer: ExtractiveAnswerer | None = None
+        self._answerer: ExtractiveAnswerer | LearnedAnswerer | None = None
         self._similarity: SentenceSimilarity | None = None
         self._generator: LLMAnswerer | None = None
         self._client: Any = None  # the Chroma client the retriever reads through
@@ -86,12 +87,19 @@ class Assistant:
             self._client = client
             retriever = HybridRetriever(collection, self.settings)
             self._similarity = SentenceSimilarity(load_embedder(self.settings))
-            self._answerer = ExtractiveAnswerer(
+            rules = ExtractiveAnswerer(
                 retriever.stats,
                 retriever.paragraph_before,
                 max_citations=self.settings.max_citations,
                 similarity=self._similarity,
             )
+            self._answerer = rules
+            if self.settings.answerer == "learned":
+                from remqa.answering.learned import LearnedAnswerer
+
+                self._answerer = LearnedAnswerer(
+                    rules, self.settings.selector_weights, self.settings.refusal_threshold
+                )
             if self.settings.llm != "extractive":
                 from remqa.llm.backends import build_llm, describe_backend
                 from remqa.llm.generate import LLMAnswerer

@@ -113,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("eval/questions.yaml"),
         metavar="FILE",
-        help="eval set (default: eval/questions.yaml)",
+        help="eval set (default: eval/questions.yaml); 'squad' for the external set of "
+        "Wikipedia articles (eval/squad/), or any SQuAD-format .json file",
     )
     evaluate.add_argument(
         "--report",
@@ -215,6 +216,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Copied {moved.chunks} chunks from {moved.source} to {moved.target}.")
         print(f"Now use it with: REMQA_CHROMA_URL={args.url}")
         return 0
+    if args.command == "eval" and _is_squad(args.eval_set):
+        from remqa.evaluation.external_report import SQUAD_DIR, WORK_DIR, external_eval
+        from remqa.evaluation.squad import DEFAULT_SET
+
+        set_path = DEFAULT_SET if str(args.eval_set) == "squad" else args.eval_set
+        work: dict[str, Any] = {  # its own corpus and index, unless told otherwise
+            "corpus_dir": args.corpus or WORK_DIR / "corpus",
+            "index_dir": args.index or WORK_DIR / "index",
+        }
+        if "answerer" not in settings.model_fields_set:  # REMQA_ANSWERER picks another
+            work["answerer"] = "learned"
+        gates = args.gates if args.gates != Path("eval/gates.yaml") else SQUAD_DIR / "gates.yaml"
+        return external_eval(settings.model_copy(update=work), set_path, args.report, gates)
     if args.command == "eval":
         from remqa.evaluation.report import evaluate_and_report
 
@@ -228,6 +242,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             formats=_formats(args.formats),
         )
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _is_squad(eval_set: Path) -> bool:
+    """`--set squad`, or a SQuAD-format JSON file."""
+    return str(eval_set) == "squad" or eval_set.suffix.lower() == ".json"
 
 
 def _formats(asked: list[str] | None) -> list[str]:

@@ -35,6 +35,11 @@ class Answer(BaseModel):
     text: str = Field(description="The answer, with [n] citation markers.")
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = Field(False, description="True when the documents do not hold the answer.")
+    confidence: float | None = Field(
+        None,
+        description="The answer selector's probability that the best sentence answers the "
+        "question (answers below the refusal threshold are refused); None for LLM answers.",
+    )
     resolved_question: str | None = Field(
         None, description="The question as understood after resolving a follow-up."
     )

@@ -38,6 +38,23 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped.")
 
     top_k: int = Field(10, ge=1, le=50, description="Passages retrieved and read per question.")
+    answerer: Literal["rules", "learned"] = Field(
+        "rules",
+        description="rules: the hand-built extractive answerer; learned: the learned selector "
+        "(calibrated refusals, short answers of every type; see README).",
+    )
+    selector_weights: Path | None = Field(
+        None,
+        description="Answer-selector weights (JSON); unset: the ones shipped with remqa.",
+    )
+    refusal_threshold: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Refuse when the selector's probability for the best sentence is below "
+        "this; unset: the threshold trained with the weights (about 3% of answerable "
+        "questions refused on the training articles). Lower answers more, higher refuses more.",
+    )
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused.")
     max_citations: int = Field(6, ge=1, le=50, description="Most passages shown per answer.")
     refresh_seconds: float = Field(

@@ -14,13 +14,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from remqa.answering.answer_types import Span
 from remqa.answering.binding import bind, clause_before, measure_phrase
 from remqa.answering.figures import Figure, find_figures
 from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
 from remqa.models import Answer, Citation, Passage
 from remqa.text.sentences import split_sentences
 from remqa.text.stats import CorpusStats
-from remqa.text.words import STOPWORDS, Token, spells_acronym, stem, stems_match, tokenize, variants
+from remqa.text.words import (
+    STOPWORDS,
+    Token,
+    same_name,
+    spells_acronym,
+    stem,
+    stems_match,
+    tokenize,
+    variants,
+)
 
 REFUSAL = "The documents do not say."
 
@@ -88,6 +98,8 @@ class Candidate:
     new_names: bool = False  # the sentence names someone or something the question does not
     period_match: bool = False  # a span of years, for a question about a period
     figures: list[Figure] = field(default_factory=list)  # figures of the asked kind
+    numbers: list[Span] = field(default_factory=list)  # numbers or dates, when no figure fits
+    probability: float = 0.0  # the learned selector's P(this sentence answers the question)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -116,6 +128,8 @@ def match_term(
         )
     if term.entity and term.text.isupper() and 3 <= len(term.text) <= 6:
         found.extend(spells_acronym(term.text, tokens))
+    if term.entity and not found:  # "Chinese" names China, "Russians" Russia
+        found.extend(t for t in tokens if t.capitalized and same_name(term.stem, t.stem))
     return found
 
 
@@ -292,6 +306,21 @@ class ExtractiveAnswerer:
             )
         return True
 
+    def scored_candidates(
+        self,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        query_vector: Sequence[float] | None,
+    ) -> list[Candidate]:
+        """Every sentence of the passages, with its word, name and figure measures and its
+        closeness in meaning to the question."""
+        cands = self.candidates(analysis, passages)
+        if query_vector is not None and self.similarity is not None and cands:
+            scores = self.similarity.scores(query_vector, [c.text for c in cands])
+            for cand, sim in zip(cands, scores, strict=True):
+                cand.similarity = sim
+        return cands
+
     def _add_similarity(
         self, cands: list[Candidate], analysis: QuestionAnalysis, query_vector: Sequence[float]
     ) -> None:
@@ -360,46 +389,20 @@ class ExtractiveAnswerer:
             if c.coverage >= max(self.min_coverage, 0.8 * best.coverage)
             and (not analysis.wants_figure or c.penalty <= MAX_EXTRA_PENALTY)
         ][: self.max_citations - 1]
-        chosen = [best, *extras]
-        citations = [
-            Citation(
-                id=i,
-                source=c.passage.chunk.source,
-                quote=c.passage.chunk.quote(c.start, c.end),
-                start=c.start,
-                end=c.end,
-                score=round(c.passage.score, 4),
-            )
-            for i, c in enumerate(chosen, start=1)
-        ]
         return Answer(
             question=question,
-            text=self._compose(best, extras, analysis),
-            citations=citations,
+            text=compose(best, extras, analysis),
+            citations=cite([best, *extras]),
             refused=False,
             backend=self.name,
         )
 
-    @staticmethod
-    def _compose(best: Candidate, extras: list[Candidate], analysis: QuestionAnalysis) -> str:
-        lead = f"{best.text} [1]"
-        if best.lead is not None:
-            lead = f"**{best.lead.text}** — {lead}"
-        if not extras:
-            return lead
-        differing = analysis.wants_figure and any(
-            c.lead is not None and best.lead is not None and c.lead.text != best.lead.text
-            for c in extras
-        )
-        heading = "Other passages give other figures:" if differing else "The documents also say:"
-        lines = [
-            f"- {'**' + c.lead.text + '** — ' if c.lead else ''}{c.text} [{i}]"
-            for i, c in enumerate(extras, start=2)
-        ]
-        return "\n\n".join([lead, heading + "\n" + "\n".join(lines)])
-
     def refusal(
-        self, question: str, analysis: QuestionAnalysis, cands: Sequence[Candidate]
+        self,
+        question: str,
+        analysis: QuestionAnalysis,
+        cands: Sequence[Candidate],
+        confidence: float | None = None,
     ) -> Answer:
         """A plain refusal; when the subject is mentioned without the figure, say so."""
         text = REFUSAL
@@ -409,4 +412,52 @@ class ExtractiveAnswerer:
                 _KIND_NAMES[sorted(analysis.kinds)[0]] if len(analysis.kinds) == 1 else "a figure"
             )
             text += f" The passages that discuss this do not give {kind} for it."
-        return Answer(question=question, text=text, citations=[], refused=True, backend=self.name)
+        return Answer(
+            question=question,
+            text=text,
+            citations=[],
+            refused=True,
+            confidence=confidence,
+            backend=self.name,
+        )
+
+
+def cite(chosen: Sequence[Candidate]) -> list[Citation]:
+    """Citations [1], [2], ... for the chosen sentences: each quote the exact source text."""
+    return [
+        Citation(
+            id=i,
+            source=c.passage.chunk.source,
+            quote=c.passage.chunk.quote(c.start, c.end),
+            start=c.start,
+            end=c.end,
+            score=round(c.passage.score, 4),
+        )
+        for i, c in enumerate(chosen, start=1)
+    ]
+
+
+def compose(
+    best: Candidate,
+    extras: Sequence[Candidate],
+    analysis: QuestionAnalysis,
+    short: str | None = None,
+) -> str:
+    """The answer text: the best sentence led by its short answer (by default the figure tied
+    to the subject), then the other passages, each with its [n]."""
+    short = short if short is not None else (best.lead.text if best.lead else None)
+    lead = f"{best.text} [1]"
+    if short is not None:
+        lead = f"**{short}** — {lead}"
+    if not extras:
+        return lead
+    differing = analysis.wants_figure and any(
+        c.lead is not None and best.lead is not None and c.lead.text != best.lead.text
+        for c in extras
+    )
+    heading = "Other passages give other figures:" if differing else "The documents also say:"
+    lines = [
+        f"- {'**' + c.lead.text + '** — ' if c.lead else ''}{c.text} [{i}]"
+        for i, c in enumerate(extras, start=2)
+    ]
+    return "\n\n".join([lead, heading + "\n" + "\n".join(lines)])

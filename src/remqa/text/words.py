@@ -142,6 +142,23 @@ def stems_match(a: str, b: str) -> bool:
     return len(a) == len(b) >= 6 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
+_NAME_ENDINGS = ("ese", "ians", "ian", "ans", "an", "es", "ia", "a", "e", "i")
+
+
+def name_root(stem: str) -> str:
+    """A name's root without the endings English adds to make nationality words from place
+    names: China/Chinese -> chin, Russia/Russian -> russ, Japan/Japanese -> japan."""
+    for ending in _NAME_ENDINGS:
+        if stem.endswith(ending) and len(stem) - len(ending) >= 4:
+            return stem[: -len(ending)]
+    return stem
+
+
+def same_name(a: str, b: str) -> bool:
+    """Two stems that name the same place or people (see name_root)."""
+    return name_root(a) == name_root(b)
+
+
 def variants(word: str) -> list[list[str]]:
     """Stem sequences that count as the word: itself, its aliases and synonyms."""
     key = word.lower().strip(".")

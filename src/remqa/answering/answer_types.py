@@ -1,0 +1,202 @@
+"""What kind of answer a question wants, and the spans of a sentence that are of that kind.
+
+"Who" wants a name, "when" a date, "where" a place, "how many" a count, "how much" an amount,
+"which river" a name, "what year" a date. The kinds come from English question words and a
+few general nouns, never from any one document. A sentence that holds a span of the wanted
+kind (not already in the question) is more likely to answer, and that span is the short
+answer shown in bold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from remqa.answering.figures import find_figures
+from remqa.text.words import STOPWORDS, tokenize
+
+AnswerType = Literal[
+    "name", "place", "date", "count", "amount", "measure", "reason", "thing", "other"
+]
+ANSWER_TYPES: tuple[AnswerType, ...] = (
+    "name", "place", "date", "count", "amount", "measure", "reason", "thing", "other"
+)  # fmt: skip
+
+# Nouns that say what kind of thing "which/what NOUN" asks for: general English.
+_DATE_NOUNS = {
+    "year", "years", "date", "century", "centuries", "decade", "decades", "month", "day",
+    "era", "period", "time", "age",
+}  # fmt: skip
+_PLACE_NOUNS = {
+    "city", "cities", "country", "countries", "river", "rivers", "place", "places", "region",
+    "state", "town", "location", "mountain", "mountains", "lake", "sea", "ocean", "island",
+    "continent", "area", "border", "capital", "village", "province", "county", "valley",
+    "nation", "canton", "port", "street",
+}  # fmt: skip
+_NAME_NOUNS = {
+    "person", "man", "woman", "people", "king", "queen", "president", "scientist", "author",
+    "writer", "leader", "company", "organization", "organisation", "group", "team", "church",
+    "university", "party", "bishop", "emperor", "philosopher", "physicist", "name", "called",
+    "named", "founder", "minister", "agency", "firm", "body", "official", "officer",
+    "director", "head", "chief", "executive", "manager", "spokesman", "spokesperson",
+    "chairman", "owner", "operator", "shareholder", "general", "ruler", "artist", "composer",
+    "inventor", "discoverer", "manufacturer", "producer", "supplier", "corporation", "who",
+}  # fmt: skip
+_AMOUNT_NOUNS = {"percentage", "percent", "proportion", "share", "amount", "cost", "price"}
+_COUNT_NOUNS = {"number"}
+_MEASURE_WORDS = {"long", "far", "big", "large", "tall", "old", "high", "wide", "deep", "fast"}
+
+_YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b")
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_DATE = re.compile(
+    rf"\b(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})(?:\s+\d{{1,2}})?,?(?:\s+\d{{3,4}})?"
+    r"|\d{1,2}(?:st|nd|rd|th)[\s-]century|(?:first|second|third|fourth|fifth|sixth|seventh|"
+    r"eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+    r"seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]century"
+    r"|(?:1[0-9]{3}|20[0-9]{2})s?)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    "fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    "eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens"
+)
+_NUMBER = re.compile(
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})(?:[\s-](?:{_NUMBER_WORDS}|\d[\d,.]*))*\b", re.I
+)
+_REASON = re.compile(
+    r"\b(because|due to|since|so that|in order to|as a result|owing to|thanks to)\b", re.I
+)
+_CONNECTORS = {"of", "the", "de", "von", "van", "der", "du", "la", "le", "and", "for", "&", "-"}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # offsets in the sentence
+    end: int
+    text: str
+
+
+def answer_type(question: str) -> AnswerType:
+    """The kind of answer the question wants, from its question words."""
+    words = [t.text.lower() for t in tokenize(question)]
+    text = " " + " ".join(words) + " "
+    if " how many " in text:
+        return "count"
+    if " how much " in text:
+        return "amount"
+    for word in _MEASURE_WORDS:
+        if f" how {word} " in text:
+            return "measure"
+    if words[:1] in (["who"], ["whom"], ["whose"]) or " who " in text[:12]:
+        return "name"
+    if " when " in text or " what year " in text or " which year " in text:
+        return "date"
+    if " where " in text:
+        return "place"
+    if " why " in text:
+        return "reason"
+    for wh in ("what", "which", "whose"):
+        if f" {wh} " in text:
+            after = text.split(f" {wh} ", 1)[1].split()
+            nouns = [w for w in after[:4] if w not in STOPWORDS or w in _DATE_NOUNS]
+            head = nouns[:2]
+            if any(w in _DATE_NOUNS for w in head):
+                return "date"
+            if any(w in _PLACE_NOUNS for w in head):
+                return "place"
+            if any(w in _AMOUNT_NOUNS for w in head):
+                return "amount"
+            if any(w in _COUNT_NOUNS for w in head):
+                return "count"
+            if any(w in _NAME_NOUNS for w in head) or " called " in text or " named " in text:
+                return "name"
+            return "thing"
+    return "other"
+
+
+def typed_spans(sentence: str, kind: AnswerType, question_stems: set[str]) -> list[Span]:
+    """Spans of the sentence of the wanted kind that the question does not already say."""
+    if kind == "date":
+        spans = [Span(m.start(), m.end(), m.group()) for m in _DATE.finditer(sentence)]
+    elif kind in ("count", "measure", "amount"):
+        spans = _number_spans(sentence, kind)
+    elif kind in ("name", "place"):
+        spans = _name_spans(sentence)
+    elif kind == "reason":
+        found = _REASON.search(sentence)
+        spans = [Span(found.start(), len(sentence), sentence[found.start() :])] if found else []
+    else:
+        spans = []
+    if kind in ("name", "place"):  # a name the question uses is its subject, not its answer
+        return [s for s in spans if not _shares_a_word(s.text, question_stems)]
+    return [s for s in spans if not _said_in_question(s.text, question_stems)]
+
+
+def _shares_a_word(text: str, question_stems: set[str]) -> bool:
+    return any(t.stem in question_stems for t in tokenize(text))
+
+
+def _said_in_question(text: str, question_stems: set[str]) -> bool:
+    stems = [t.stem for t in tokenize(text) if t.text.lower() not in STOPWORDS]
+    return bool(stems) and all(s in question_stems for s in stems)
+
+
+def _number_spans(sentence: str, kind: AnswerType) -> list[Span]:
+    """Figures with their units ("86 km", "$2.5 million", "three times"); for a count, the
+    number and its noun ("five species")."""
+    spans = []
+    taken: list[tuple[int, int]] = []
+    for figure in find_figures(sentence):
+        if kind == "count" and figure.kind == "year":
+            continue
+        end = figure.end
+        if figure.kind == "count" and figure.unit:
+            noun = re.match(r"\s+[\w-]+", sentence[end:])
+            end = end + noun.end() if noun else end
+        spans.append(Span(figure.start, end, sentence[figure.start : end]))
+        taken.append((figure.start, end))
+    for m in _NUMBER.finditer(sentence):
+        if any(a < m.end() and m.start() < b for a, b in taken) or _YEAR.fullmatch(m.group()):
+            continue
+        unit = re.match(r"\s+[^\W\d_][\w-]*", sentence[m.end() :])
+        with_unit = unit is not None and unit.group().strip().lower() not in STOPWORDS
+        end = m.end() + (unit.end() if unit is not None and with_unit else 0)
+        spans.append(Span(m.start(), end, sentence[m.start() : end]))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def _name_spans(sentence: str) -> list[Span]:
+    """Runs of capitalised words ("Ernest Rutherford", "Lake Constance", "House of Lords"),
+    except a lone sentence-initial capital."""
+    tokens = tokenize(sentence)
+    spans: list[Span] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not tok.capitalized:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and (
+            tokens[j].capitalized
+            or tokens[j].text.isdigit()  # "Apollo 11"
+            or tokens[j].text.lower() in _CONNECTORS
+            and j + 1 < len(tokens)
+            and tokens[j + 1].capitalized
+        ):
+            j += 1
+        if i == 0 and j == 1 and tok.text.lower() in STOPWORDS | {"in", "on", "at", "by"}:
+            i = j
+            continue
+        if not (i == 0 and j == 1 and _common_word(tok.text)):
+            end = tokens[j - 1].end
+            spans.append(Span(tok.start, end, sentence[tok.start : end]))
+        i = j
+    return spans
+
+
+def _common_word(word: str) -> bool:
+    """A sentence-initial capital on an ordinary word ("The", "During", "Since")."""
+    return word.lower() in STOPWORDS or word.endswith("ing") or word.endswith("ly")

@@ -1,0 +1,141 @@
+"""The learned answerer: the same candidate sentences and measures as the rule-based
+answerer, chosen by the learned selector (selector.py) instead of hand-set weights, refused
+below a calibrated probability, and led by a short answer of the asked type.
+
+Opt-in while it is brought up to the rule-based answerer on the bundled eval:
+REMQA_ANSWERER=learned. `remqa eval --set squad` uses it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from remqa.answering.answer_types import AnswerType, answer_type, typed_spans
+from remqa.answering.extractive import Candidate, ExtractiveAnswerer, cite, compose
+from remqa.answering.features import content_stems, feature_rows
+from remqa.answering.question import QuestionAnalysis
+from remqa.answering.selector import SPAN_MIN_PROBABILITY, Selector, load_selector
+from remqa.answering.spans import candidate_spans
+from remqa.models import Answer, Passage
+from remqa.text.words import tokenize
+
+# Other passages shown beside the best: nearly as likely, about as much of the question,
+# and for a figure, a figure of what was asked (not "38% of reserves" for "production").
+EXTRA_SHARE = 0.5
+EXTRA_COVERAGE = 0.8
+MAX_EXTRA_PENALTY = 0.7
+_MEASURED = re.compile(r"[%$€£¥]|\bper ?cent\b")  # a share or an amount is not a count
+
+
+class LearnedAnswerer:
+    """Answers by quoting the sentence the learned selector finds most likely to answer."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        measure: ExtractiveAnswerer,
+        selector_weights: Path | None = None,
+        refusal_threshold: float | None = None,
+    ) -> None:
+        self.measure = measure  # finds the candidate sentences and measures them
+        self.stats = measure.stats
+        self.max_citations = measure.max_citations
+        self.selector_weights = selector_weights
+        self.refusal_threshold = refusal_threshold
+
+    @property
+    def selector(self) -> Selector:
+        return load_selector(self.selector_weights)
+
+    @property
+    def threshold(self) -> float:
+        if self.refusal_threshold is not None:
+            return self.refusal_threshold
+        return self.selector.threshold
+
+    def scored_candidates(
+        self,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        query_vector: Sequence[float] | None,
+    ) -> list[Candidate]:
+        return self.measure.scored_candidates(analysis, passages, query_vector)
+
+    def _eligible(self, cand: Candidate, analysis: QuestionAnalysis) -> bool:
+        """Rules that hold whatever the model says. A question asking for an amount of money,
+        a share or a multiple is only answered by a sentence holding one tied to the
+        question's subject: an answer must never give a figure for the wrong thing. "How
+        many" and an open "how much" need a number, "what year" a date."""
+        if analysis.kinds == {"year"}:  # "what year" wants one; "when" may be "after the war"
+            asks_year = any(t.text.lower() in {"year", "years"} for t in tokenize(analysis.text))
+            return not asks_year or cand.lead is not None or bool(cand.numbers)
+        numeric = analysis.kinds - {"year"}
+        if not numeric:
+            return True
+        if cand.lead is not None:
+            return cand.entities_ok
+        open_ended = numeric == {"count"} or len(numeric) > 1  # "how many", "how much"
+        return open_ended and bool(cand.numbers)
+
+    def answer(
+        self,
+        question: str,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        query_vector: Sequence[float] | None = None,
+    ) -> Answer:
+        kind = answer_type(analysis.text)
+        cands = self.scored_candidates(analysis, passages, query_vector)
+        if not cands:
+            return self.measure.refusal(question, analysis, cands, confidence=0.0)
+        asked = set(content_stems(analysis.text))
+        wanted: AnswerType = "date" if analysis.kinds == {"year"} else "count"
+        for cand in cands:
+            if analysis.wants_figure and cand.lead is None:
+                cand.numbers = [
+                    s for s in typed_spans(cand.text, wanted, asked) if not _MEASURED.search(s.text)
+                ]
+        rows = feature_rows(cands, analysis, kind, self.stats.idf)
+        probability = self.selector.sentence.probability(rows)
+        for cand, p in zip(cands, probability, strict=True):
+            cand.probability = float(p)
+        ranked = sorted(cands, key=lambda c: (-c.probability, c.key))
+        good = [c for c in ranked if self._eligible(c, analysis)]
+        best = good[0] if good else None
+        confidence = round(best.probability if best else ranked[0].probability, 4)
+        if best is None or best.probability < self.threshold:
+            return self.measure.refusal(question, analysis, cands, confidence=confidence)
+        extras = [
+            c
+            for c in good[1:]
+            if c.probability >= max(self.threshold, EXTRA_SHARE * best.probability)
+            and c.coverage >= EXTRA_COVERAGE * best.coverage
+            and (not analysis.wants_figure or c.penalty <= MAX_EXTRA_PENALTY)
+        ][: self.max_citations - 1]
+        return Answer(
+            question=question,
+            text=compose(best, extras, analysis, self._short_answer(best, analysis, kind)),
+            citations=cite([best, *extras]),
+            refused=False,
+            confidence=confidence,
+            backend=self.name,
+        )
+
+    def _short_answer(
+        self, best: Candidate, analysis: QuestionAnalysis, kind: AnswerType
+    ) -> str | None:
+        """The words of the sentence that answer: the figure tied to the subject for a
+        figure question, else the span the span model is sure enough of."""
+        if best.lead is not None and analysis.wants_figure:
+            return best.lead.text
+        spans = candidate_spans(best.text, kind, set(content_stems(analysis.text)))
+        if not spans:
+            return None
+        scores = self.selector.span.score([s.features for s in spans])
+        top = int(scores.argmax())
+        if self.selector.span.probability([spans[top].features])[0] < SPAN_MIN_PROBABILITY:
+            return None
+        return spans[top].span.text

@@ -1,0 +1,49 @@
+"""The learned answer selector: which sentence answers, how sure that is, and which span of
+it is the short answer. Weights are plain JSON written by `eval/train_selector.py`; loading
+them needs numpy only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from remqa.answering.features import FEATURES
+from remqa.answering.model import Scorer
+from remqa.answering.spans import SPAN_FEATURES
+from remqa.errors import RemqaError
+
+SHIPPED = Path(__file__).with_name("selector.json")
+SPAN_MIN_PROBABILITY = 0.25  # below this, the sentence alone is the better answer
+
+
+@dataclass(frozen=True)
+class Selector:
+    sentence: Scorer  # P(this sentence answers the question)
+    span: Scorer  # ranks the spans of the chosen sentence; P(the best one is the answer)
+    threshold: float  # refuse when the best sentence's probability is below this
+    trained_on: tuple[str, ...]
+
+
+@lru_cache(maxsize=8)
+def load_selector(path: Path | None = None) -> Selector:
+    path = path or SHIPPED
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Selector(
+            sentence=Scorer(data["sentence"], FEATURES),
+            span=Scorer(data["span"], SPAN_FEATURES),
+            threshold=float(data["refusal_threshold"]),
+            trained_on=tuple(data.get("trained_on", ())),
+        )
+    except FileNotFoundError:
+        raise RemqaError(
+            f"Answer-selector weights {path} not found. Unset REMQA_SELECTOR_WEIGHTS to use "
+            "the shipped ones, or rebuild them with `python eval/train_selector.py`."
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RemqaError(
+            f"Answer-selector weights {path} cannot be used ({exc}). Rebuild them with "
+            "`python eval/train_selector.py`."
+        ) from None

@@ -1,0 +1,140 @@
+"""The learned answer selector: answer types, candidate spans, the JSON model format, and the
+shipped weights."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from remqa import Assistant, Settings
+from remqa.answering.answer_types import answer_type, typed_spans
+from remqa.answering.features import FEATURES
+from remqa.answering.model import Scorer, trees_from_lightgbm
+from remqa.answering.selector import SHIPPED, load_selector
+from remqa.answering.spans import SPAN_FEATURES, candidate_spans
+from remqa.errors import RemqaError
+from tests.conftest import write_corpus
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who had the idea of a natural state for objects at rest?", "name"),
+        ("Which official announced the target?", "name"),
+        ("When was the church founded?", "date"),
+        ("In what year did the union take place?", "date"),
+        ("Where does the river end?", "place"),
+        ("Which city lies on the lake?", "place"),
+        ("How many cantons does it cross?", "count"),
+        ("How much did the dredging cost?", "amount"),
+        ("How long is the Rhine?", "measure"),
+        ("Why did the plant close?", "reason"),
+        ("What is the translation of Oude Maas?", "thing"),
+    ],
+)
+def test_answer_type_from_question_words(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+def test_typed_spans_find_names_dates_and_counts_not_in_the_question() -> None:
+    sentence = "In 1687 Isaac Newton published the Principia, which lists three laws of motion."
+    assert [s.text for s in typed_spans(sentence, "name", {"newton"})] == ["Principia"]
+    assert [s.text for s in typed_spans(sentence, "date", set())] == ["1687"]
+    assert "three laws" in [s.text for s in typed_spans(sentence, "count", set())]
+
+
+def test_candidate_spans_are_exact_and_never_cut_a_figure() -> None:
+    sentence = "In general, more than 95% of the metals are mined in China."
+    spans = candidate_spans(sentence, "count", {"mine", "china"})
+    assert spans and all(sentence[c.span.start : c.span.end] == c.span.text for c in spans)
+    assert all(len(c.features) == len(SPAN_FEATURES) for c in spans)
+    texts = [c.span.text for c in spans]
+    assert "more than 95%" in texts and "95" not in texts
+
+
+def test_tree_model_in_json_scores_as_lightgbm_does() -> None:
+    import lightgbm  # the training extra (in the test extra too); answering needs none
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(500, 4))
+    y = (x[:, 0] + x[:, 1] * x[:, 2] > 0).astype(int)
+    model = lightgbm.LGBMClassifier(n_estimators=20, num_leaves=7, verbose=-1).fit(x, y)
+    spec = json.loads(
+        json.dumps(
+            {"kind": "trees", "features": list("abcd"),
+             "trees": trees_from_lightgbm(model.booster_.dump_model())}
+        )
+    )  # fmt: skip
+    ours = Scorer(spec, list("abcd")).score(x)
+    assert np.allclose(ours, model.booster_.predict(x, raw_score=True))
+
+
+def test_linear_model_and_platt_scaling() -> None:
+    spec = {"kind": "linear", "features": ["a", "b"], "mean": [1.0, 0.0], "scale": [2.0, 1.0],
+            "coef": [1.0, -1.0], "bias": 0.5, "platt": [2.0, 0.0]}  # fmt: skip
+    scorer = Scorer(spec, ["a", "b"])
+    assert scorer.score([[3.0, 1.0]])[0] == pytest.approx(0.5)
+    assert scorer.probability([[3.0, 1.0]])[0] == pytest.approx(1 / (1 + np.exp(-1.0)))
+    with pytest.raises(ValueError, match="other features"):
+        Scorer(spec, ["a", "c"])
+
+
+def test_shipped_weights_load_without_training_libraries() -> None:
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    assert data["sentence"]["features"] == list(FEATURES)
+    assert data["span"]["features"] == list(SPAN_FEATURES)
+    assert not any(name.startswith("rare") for name in data["trained_on"])  # not the bundled
+    selector = load_selector()
+    assert 0.0 < selector.threshold < 0.5
+    rows = np.zeros((3, len(FEATURES)))
+    assert selector.sentence.probability(rows).shape == (3,)
+
+
+def test_broken_weights_give_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "weights.json"
+    bad.write_text('{"sentence": {}}', encoding="utf-8")
+    with pytest.raises(RemqaError, match="train_selector.py"):
+        load_selector(bad)
+    with pytest.raises(RemqaError, match="not found"):
+        load_selector(tmp_path / "missing.json")
+
+
+DOCS = {
+    "physics.txt": (
+        "The idea that objects have a natural state of rest came from Aristotle. "
+        "Galileo Galilei later showed that a moving object keeps moving unless a force acts. "
+        "Isaac Newton published his laws of motion in 1687.\n\n"
+        "The zorblax reactor at Quillon produces 412 megawatts of power."
+    )
+}
+
+
+def test_learned_answerer_leads_with_a_short_answer_and_cites_it(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", DOCS)
+    assistant = Assistant(make_settings(corpus, answerer="learned"))
+    answer = assistant.ask("Who came up with the idea of a natural state of rest for objects?")
+    assert not answer.refused and answer.confidence is not None
+    assert answer.text.startswith("**Aristotle** — ")
+    c = answer.citations[0]
+    assert assistant.source_text(c.source)[c.start : c.end] == c.quote
+    when = assistant.ask("When did Newton publish his laws of motion?")
+    assert when.text.startswith("**1687** — ")
+
+
+def test_learned_answerer_refuses_below_its_threshold(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", DOCS)
+    strict = Assistant(make_settings(corpus, answerer="learned", refusal_threshold=1.0))
+    answer = strict.ask("Who came up with the idea of a natural state of rest for objects?")
+    assert answer.refused and answer.citations == [] and answer.confidence is not None
+    assert answer.confidence < 1.0
+    # A figure question with no figure of the asked kind is refused whatever the model says.
+    lenient = Assistant(make_settings(corpus, answerer="learned", refusal_threshold=0.0))
+    assert lenient.ask("What percentage of the power does the zorblax reactor export?").refused
