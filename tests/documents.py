@@ -80,7 +80,10 @@ REPORT_PARAGRAPHS = [
 ]
 REPORT_QUESTIONS = [
     ("How much sediment was dredged from the eastern fairway?", "184,000 cubic metres"),
-    ("What was the operating revenue of the harbour authority?", "41.7 million"),
+    ("What was the operating revenue of the harbour authority?", "41.7 million kronor"),
     ("How large are the eelgrass meadows in the northern bay?", "38 hectares"),
-    ("How much did the authority invest in the wastewater reception facility?", "12.3 million"),
+    (
+        "How much did the authority invest in the wastewater reception facility?",
+        "12.3 million kronor",
+    ),
 ]

@@ -223,7 +223,6 @@ def test_qualifier(text: str, qualifier: str | None) -> None:
         "two-thirds",
         "COVID-19 and F-35",
         "H2O and Q3",
-        "5m away",  # a bare 'm' is metres, not millions
         "0x1F",
         "",
     ],
@@ -527,3 +526,23 @@ def test_large_digit_punctuation_input_does_not_hang() -> None:
 )
 def test_no_catastrophic_backtracking(text: str) -> None:
     check_offsets(text, finishes(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "unit", "value"),
+    [
+        ("5m away", "quantity", "m", 5.0),  # a bare 'm' is metres, not millions
+        ("removed 184,000 cubic metres of silt", "quantity", "m3", 184_000.0),
+        ("revenue of 41.7 million kronor", "money", "SEK", 41.7e6),
+        ("meadows of 38 hectares", "quantity", "ha", 38.0),
+        ("a 415 W module", "quantity", "W", 415.0),
+        ("discharges 2,900 m3/s", "quantity", "m3/s", 2900.0),
+    ],
+)
+def test_units_of_measure_and_currencies(text: str, kind: str, unit: str, value: float) -> None:
+    (figure,) = find_figures(text)
+    assert (figure.kind, figure.unit, figure.low) == (kind, unit, value)
+
+
+def test_common_words_are_not_units() -> None:
+    assert [(f.kind, f.unit) for f in find_figures("at 5 in the morning")] == [("count", None)]

@@ -11,21 +11,25 @@ from pathlib import Path
 import pytest
 
 from remqa import Assistant, Settings
+from remqa.answering.figures import contains_figure
 from remqa.evaluation.formats import paragraphs
 from remqa.evaluation.pdf_maker import datasheet_pdf, report_pdf
 from remqa.ingest.errors import UnreadableFile
 from remqa.ingest.loaders import docx_text, html_text
 from remqa.ingest.pdf_text import LIGATURE_GUESSES, known_words, pdf_text, repair_unmapped
+from remqa.text.reflow import display_text
 from remqa.text.sentences import split_sentences
 from tests.conftest import BUNDLED_CORPUS
 from tests.documents import (
     DATASHEET_INTRO,
     DATASHEET_NOTES,
+    DATASHEET_QUESTIONS,
     DATASHEET_SECTIONS,
     DATASHEET_TABLE,
     DATASHEET_TITLE,
     REPORT_HEADER,
     REPORT_PARAGRAPHS,
+    REPORT_QUESTIONS,
 )
 
 
@@ -171,3 +175,51 @@ def test_indexed_datasheet_keeps_label_lines_and_rows_as_sentences(
     assert "Modules per box: 31 pieces" in sentences
     assert " ".join(DATASHEET_TABLE[1]) in sentences
     assert " ".join(DATASHEET_TABLE[2]) in sentences
+
+
+@pytest.fixture(scope="module")
+def pdf_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    """A datasheet and a multi-page report with headers, footers and hyphenated lines."""
+    root = tmp_path_factory.mktemp("pdfs")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    datasheet_pdf(
+        corpus / "datasheet.pdf",
+        DATASHEET_TITLE,
+        DATASHEET_INTRO,
+        DATASHEET_SECTIONS,
+        DATASHEET_TABLE,
+        DATASHEET_NOTES,
+    )
+    report_pdf(
+        REPORT_PARAGRAPHS * 2, corpus / "report.pdf", title="Water report", header=REPORT_HEADER
+    )
+    assistant = Assistant(
+        Settings(corpus_dir=corpus, index_dir=root / "index", show_progress=False)
+    )
+    assistant.ingest()
+    return assistant
+
+
+@pytest.mark.parametrize(("question", "line", "figure"), DATASHEET_QUESTIONS)
+def test_datasheet_questions_are_answered_from_their_line(
+    pdf_assistant: Assistant, question: str, line: str, figure: str
+) -> None:
+    answer = pdf_assistant.ask(question)
+    assert not answer.refused, question
+    first = answer.citations[0]
+    assert first.source == "datasheet.pdf" and display_text(first.quote) == line
+    assert contains_figure(answer.text.split("[1]")[0], figure)
+
+
+@pytest.mark.parametrize(("question", "figure"), REPORT_QUESTIONS)
+def test_report_questions_quote_the_sentence_without_page_furniture(
+    pdf_assistant: Assistant, question: str, figure: str
+) -> None:
+    answer = pdf_assistant.ask(question)
+    assert not answer.refused, question
+    lead = answer.text.split("[1]")[0]
+    assert contains_figure(lead, figure), lead
+    for c in answer.citations:
+        assert pdf_assistant.source_text(c.source)[c.start : c.end] == c.quote
+        assert REPORT_HEADER not in c.quote and "Page " not in c.quote

@@ -45,7 +45,9 @@ _NAME_NOUNS = {
 }  # fmt: skip
 _AMOUNT_NOUNS = {"percentage", "percent", "proportion", "share", "amount", "cost", "price"}
 _COUNT_NOUNS = {"number"}
-_MEASURE_WORDS = {"long", "far", "big", "large", "tall", "old", "high", "wide", "deep", "fast"}
+_MEASURE_WORDS = {
+    "long", "far", "big", "large", "tall", "old", "high", "wide", "deep", "fast", "heavy", "thick",
+}  # fmt: skip
 
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"

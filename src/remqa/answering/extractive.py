@@ -16,7 +16,7 @@ from typing import Protocol
 
 from remqa.answering.answer_types import Span
 from remqa.answering.binding import bind, clause_before, measure_phrase
-from remqa.answering.figures import Figure, find_figures
+from remqa.answering.figures import DIMENSIONS, Figure, find_figures
 from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
 from remqa.models import Answer, Citation, Passage
 from remqa.text.sentences import split_sentences
@@ -240,7 +240,9 @@ class ExtractiveAnswerer:
         if not analysis.wants_figure:
             return
         found = find_figures(cand.text)
-        cand.figures = [f for f in found if self._fits(f, analysis)]
+        cand.figures = [
+            f for f in found if self._fits(f, analysis) or _labelled_count(cand.text, f, analysis)
+        ]
         if cand.figures:
             cand.lead, strength = bind(cand.text, found, cand.figures, subject)[0]
             cand.binding = min(1.0, strength / total)
@@ -294,9 +296,13 @@ class ExtractiveAnswerer:
     @staticmethod
     def _fits(figure: Figure, analysis: QuestionAnalysis) -> bool:
         if figure.kind not in analysis.kinds:
-            return False
+            # "How many megawatts": a count of a unit is a quantity in that unit.
+            counted = _measure_unit(analysis.count_unit) if analysis.count_unit else None
+            return counted is not None and figure.unit == counted
         if figure.kind == "year" and figure.text in analysis.years:
             return False  # the question's own year is not its answer
+        if figure.kind == "quantity" and analysis.dimension is not None:
+            return figure.unit in DIMENSIONS.get(analysis.dimension, ())  # heavy: kg, not W
         if figure.kind == "count" and analysis.count_unit:
             # "how many mines" is not answered by "17 metals".
             unit = tokenize(figure.unit or "")
@@ -377,6 +383,11 @@ class ExtractiveAnswerer:
         if query_vector is not None and self.similarity is not None:
             self._add_similarity(cands, analysis, query_vector)
         good = [c for c in cands if self.eligible(c, analysis)]
+        if not good and analysis.dimension is not None:
+            # "How heavy is the module?" on a datasheet whose one mass is "Weight: 21.4 kg":
+            # the only figure of the asked dimension answers, though it repeats no word.
+            typed = [c for c in cands if c.lead is not None and c.entities_ok]
+            good = typed if len(typed) == 1 else []
         if not good:
             return self.refusal(question, analysis, cands)
         good.sort(key=lambda c: (-self.rank_score(c), c.key))
@@ -420,6 +431,32 @@ class ExtractiveAnswerer:
             confidence=confidence,
             backend=self.name,
         )
+
+
+@lru_cache(maxsize=1024)
+def _measure_unit(word: str) -> str | None:
+    """The unit a word names, when it is one ("megawatts" -> "MW", "kronor" -> "SEK")."""
+    found = find_figures(f"1 {word}")
+    return found[0].unit if len(found) == 1 and found[0].kind in ("quantity", "money") else None
+
+
+_LABEL = re.compile(r"^\s*([^:\n]{1,60}):\s+\S")
+
+
+def _labelled_count(sentence: str, figure: Figure, analysis: QuestionAnalysis) -> bool:
+    """ "Modules per box: 31 pieces" answers "how many modules": in a label: value line, the
+    label says what the value counts."""
+    label = _LABEL.match(sentence)
+    if figure.kind != "count" or not analysis.count_unit or label is None:
+        return False
+    if figure.start < label.end(1):
+        return False  # the figure is in the label, not the value
+    counted = _term_forms(analysis.count_unit)
+    return any(
+        len(form) == 1 and stems_match(form[0], token.stem)
+        for token in tokenize(label.group(1))
+        for form in counted
+    )
 
 
 def cite(chosen: Sequence[Candidate]) -> list[Citation]:

@@ -79,6 +79,85 @@ _QUALIFIERS: dict[str, str] = {
 }  # fmt: skip
 _QUAL_RE = _trie([q for q in _QUALIFIERS if q != "~"])
 
+# Units of measure of everyday documents (datasheets, reports, encyclopaedias): each is a
+# quantity kept in its own unit (a figure matches only the same unit). General English, not
+# any one document's vocabulary. Symbols are matched case-sensitively ("MW", "Pa"), words in
+# any case; spellings that are also common words ("in", "real", "won") are left out.
+_MEASURE_SYMBOLS = {
+    "m": "m", "cm": "cm", "mm": "mm", "ft": "ft", "ha": "ha", "km2": "km2|km²",
+    "m2": "m2|m²", "m3": "m3|m³", "g": "g", "lb": "lb|lbs", "W": "W", "kW": "kW",
+    "MW": "MW", "GW": "GW", "kWh": "kWh", "MWh": "MWh", "GWh": "GWh", "TWh": "TWh",
+    "V": "V", "A": "A", "Pa": "Pa", "°C": "°C", "°F": "°F", "km/h": "km/h", "mph": "mph",
+    "m/s": "m/s", "m3/s": "m3/s|m³/s",
+}  # fmt: skip
+_MEASURE_WORDS = {
+    "m": "metre|metres|meter|meters",
+    "cm": "centimetre|centimetres|centimeter|centimeters",
+    "mm": "millimetre|millimetres|millimeter|millimeters",
+    "km": "kilometre|kilometres|kilometer|kilometers",
+    "mi": "mile|miles",
+    "ft": "foot|feet",
+    "in": "inch|inches",
+    "ha": "hectare|hectares",
+    "acre": "acre|acres",
+    "km2": "square kilometre|square kilometres|square kilometer|square kilometers",
+    "m2": "square metre|square metres|square meter|square meters",
+    "mi2": "square mile|square miles",
+    "m3": "cubic metre|cubic metres|cubic meter|cubic meters",
+    "l": "litre|litres|liter|liters",
+    "gal": "gallon|gallons",
+    "bbl": "barrel|barrels",
+    "g": "gram|grams",
+    "kg": "kilogram|kilograms",
+    "W": "watt|watts",
+    "kW": "kilowatt|kilowatts",
+    "MW": "megawatt|megawatts",
+    "GW": "gigawatt|gigawatts",
+    "kWh": "kilowatt-hour|kilowatt-hours|kilowatt hours",
+    "V": "volt|volts",
+    "A": "ampere|amperes",
+    "Pa": "pascal|pascals",
+    "°C": "degrees celsius",
+    "°F": "degrees fahrenheit",
+    "km/h": "kilometres per hour|kilometers per hour",
+    "mph": "miles per hour",
+    "m/s": "metres per second|meters per second",
+    "m3/s": "cubic metres per second|cubic meters per second",
+}
+_CURRENCY_WORDS = {
+    "SEK": "krona|kronor", "NOK": "krone|kroner", "JPY": "yen", "INR": "rupee|rupees",
+    "CHF": "franc|francs", "MXN": "peso|pesos", "PLN": "zloty|zlotys", "ILS": "shekel|shekels",
+    "HUF": "forint|forints", "CZK": "koruna|korunas", "AED": "dirham|dirhams",
+}  # fmt: skip
+# What each unit measures: "how heavy" wants a mass, "how long" a length (or a time).
+DIMENSIONS = {
+    "length": {"m", "cm", "mm", "km", "mi", "ft", "in"},
+    "mass": {"g", "kg", "t", "lb"},
+    "area": {"ha", "acre", "km2", "m2", "mi2"},
+    "volume": {"m3", "l", "gal", "bbl"},
+    "speed": {"km/h", "mph", "m/s"},
+    "power": {"W", "kW", "MW", "GW"},
+    "temperature": {"°C", "°F"},
+}
+_MEASURES: dict[str, tuple[FigureKind, str, float]] = {
+    spelling.lower(): ("quantity", unit, 1.0)
+    for table in (_MEASURE_SYMBOLS, _MEASURE_WORDS)
+    for unit, spellings in table.items()
+    for spelling in _alts(spellings)
+} | {
+    spelling: ("money", code, 1.0)
+    for code, spellings in _CURRENCY_WORDS.items()
+    for spelling in _alts(spellings)
+}
+_UNIT_WORDS = sorted(
+    [s for table in (_MEASURE_WORDS, _CURRENCY_WORDS) for v in table.values() for s in _alts(v)],
+    key=len,
+    reverse=True,
+)
+_UNIT_SYMBOLS = sorted(
+    (s for v in _MEASURE_SYMBOLS.values() for s in _alts(v)), key=len, reverse=True
+)
+
 # Canonical unit table: lower-cased, whitespace-collapsed spelling -> (kind, unit, factor).
 _UNITS: dict[str, tuple[FigureKind, str, float]] = {
     **dict.fromkeys(["%", "percent", "per cent", "pct"], ("percent", "%", 1.0)),
@@ -91,6 +170,7 @@ _UNITS: dict[str, tuple[FigureKind, str, float]] = {
     "mt": ("quantity", "t", 1e6),  # the regex only admits the spelling "Mt"
     "kg": ("quantity", "kg", 1.0),
     "km": ("quantity", "km", 1.0),
+    **_MEASURES,
     **dict.fromkeys(
         ["$", "us$", "usd", "dollar", "dollars", "us dollar", "us dollars"], ("money", "USD", 1.0)
     ),
@@ -115,8 +195,12 @@ _NUM = (
 _CUR_RE = r"(?:(?<![A-Za-z])(?:US\s?\$|USD|EUR|GBP|RUB|CNY|RMB)|[$€£])\s?"
 _UNIT_RE = (
     r"%|(?i:percentage\s+points?|per\s?cent|pct|(?:us\s+)?dollars?|euros?|r(?:o)?ubles?|yuan"
-    r"|metric\s+ton(?:ne)?s?|tonnes?|tons?)(?![A-Za-z])"
-    r"|(?:USD|EUR|GBP|RUB|CNY|RMB|kt|Mt|t|kg|km)(?![A-Za-z])"
+    r"|metric\s+ton(?:ne)?s?|tonnes?|tons?|"
+    + "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in _UNIT_WORDS)
+    + r")(?![A-Za-z])"
+    r"|(?:USD|EUR|GBP|RUB|CNY|RMB|kt|Mt|t|kg|km|"
+    + "|".join(re.escape(s) for s in _UNIT_SYMBOLS)
+    + r")(?![A-Za-z0-9²³/])"
 )
 _PATTERN = re.compile(
     r"(?=[\[0-9$€£~A-Za-z])"  # cheap reject of positions that cannot start a figure

@@ -22,6 +22,12 @@ _QUANTITY_UNITS = {"ton", "tons", "tonne", "tonnes", "tonnage", "kilograms", "kg
 _QUANTITY_CUES = _QUANTITY_UNITS | {"volume", "capacity", "amount", "quantity"}
 _YEAR_CUES = {"when", "year"}
 _MULTIPLIER_CUES = {"times", "fold", "factor", "multiply", "multiplied"}
+_MEASURE_WORDS = {"heavy", "long", "tall", "wide", "deep", "far", "high", "fast", "thick", "old"}
+# The dimension a "how ADJECTIVE" question asks about (None: any quantity).
+_DIMENSION_OF = {
+    "heavy": "mass", "tall": "length", "wide": "length", "deep": "length", "far": "length",
+    "high": "length", "thick": "length", "fast": "speed",
+}  # fmt: skip
 _CHANGE_VERBS = {"rise", "rose", "grow", "grew", "increase", "increased", "expand", "change"}
 _SCAFFOLD = {
     "much", "many", "big", "large", "larger", "largest", "high", "number", "amount", "level",
@@ -60,6 +66,7 @@ class QuestionAnalysis:
     wants_name: bool = False  # "Which official ...", "Who ..."
     wants_rank: bool = False  # "Where does Russia rank ..."
     wants_period: bool = False  # "Over which period ...", "Between which years ..."
+    dimension: str | None = None  # "how heavy" -> "mass": a quantity of that dimension
 
     @property
     def wants_figure(self) -> bool:
@@ -110,6 +117,9 @@ def analyze(question: str) -> QuestionAnalysis:
         wants_name=_asks_for_a_name(lower),
         wants_rank=bool(set(lower) & {"rank", "ranks", "ranked", "ranking", "position", "place"}),
         wants_period=bool(set(lower) & {"period", "years", "decades", "span"}),
+        dimension=next(
+            (d for w, d in _DIMENSION_OF.items() if f"how {w}" in " ".join(lower)), None
+        ),
     )
 
 
@@ -140,6 +150,9 @@ def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKi
         return frozenset({"year"}), None
     if " what year " in text or " which year " in text or words[:1] == ["when"] or " when " in text:
         return frozenset({"year"}), None
+    if any(f" how {word} " in text for word in _MEASURE_WORDS):
+        # "how heavy", "how long", "how tall": a measure; a length of time counts years too
+        return frozenset({"quantity", "count"} if " how long " in text else {"quantity"}), None
     if " how much " in text or " how big " in text or " how large " in text:
         if wordset & _CHANGE_VERBS:
             return frozenset({"percent", "multiplier", "quantity", "money"}), None
