@@ -33,6 +33,12 @@ from tests.documents import (
 )
 
 
+def make_datasheet(path: Path) -> None:
+    datasheet_pdf(
+        path, DATASHEET_TITLE, DATASHEET_INTRO, DATASHEET_SECTIONS, DATASHEET_TABLE, DATASHEET_NOTES
+    )
+
+
 def lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line]
 
@@ -155,14 +161,7 @@ def test_indexed_datasheet_keeps_label_lines_and_rows_as_sentences(
     """Through ingest: table rows of similar length are not mistaken for wrapped prose."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    datasheet_pdf(
-        corpus / "datasheet.pdf",
-        DATASHEET_TITLE,
-        DATASHEET_INTRO,
-        DATASHEET_SECTIONS,
-        DATASHEET_TABLE,
-        DATASHEET_NOTES,
-    )
+    make_datasheet(corpus / "datasheet.pdf")
     assistant = Assistant(make_settings(corpus))
     assistant.ingest()
     source = assistant.source_text("datasheet.pdf")
@@ -183,14 +182,7 @@ def pdf_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     root = tmp_path_factory.mktemp("pdfs")
     corpus = root / "corpus"
     corpus.mkdir()
-    datasheet_pdf(
-        corpus / "datasheet.pdf",
-        DATASHEET_TITLE,
-        DATASHEET_INTRO,
-        DATASHEET_SECTIONS,
-        DATASHEET_TABLE,
-        DATASHEET_NOTES,
-    )
+    make_datasheet(corpus / "datasheet.pdf")
     report_pdf(
         REPORT_PARAGRAPHS * 2, corpus / "report.pdf", title="Water report", header=REPORT_HEADER
     )
