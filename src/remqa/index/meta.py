@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from remqa.index.embedding import EMBED_DIM, embed_model_id
 from remqa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
-from remqa.settings import Settings
+from remqa.index.embedding import EMBED_DIM, embed_model_id
 from remqa.index.store import describe_store
+from remqa.settings import Settings
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI

@@ -6,9 +6,9 @@ from pydantic import BaseModel
 
 from remqa.errors import RemqaError
 from remqa.index.meta import open_collection
+from remqa.index.store import describe_store, open_client
 from remqa.progress import progress_bar
 from remqa.settings import Settings
-from remqa.index.store import describe_store, open_client
 
 
 class MigrationReport(BaseModel):
