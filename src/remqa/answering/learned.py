@@ -26,6 +26,7 @@ from remqa.text.words import tokenize
 EXTRA_SHARE = 0.5
 EXTRA_COVERAGE = 0.8
 MAX_EXTRA_PENALTY = 0.7
+FIGURE_TYPES = {"count", "amount", "measure"}  # answer types whose answer is a figure
 _MEASURED = re.compile(r"[%$€£¥]|\bper ?cent\b")  # a share or an amount is not a count
 
 
@@ -64,11 +65,14 @@ class LearnedAnswerer:
     ) -> list[Candidate]:
         return self.measure.scored_candidates(analysis, passages, query_vector)
 
-    def _eligible(self, cand: Candidate, analysis: QuestionAnalysis) -> bool:
+    def _eligible(self, cand: Candidate, analysis: QuestionAnalysis, kind: AnswerType) -> bool:
         """Rules that hold whatever the model says. A question asking for an amount of money,
         a share or a multiple is only answered by a sentence holding one tied to the
         question's subject: an answer must never give a figure for the wrong thing. "How
-        many" and an open "how much" need a number, "what year" a date."""
+        many" and an open "how much" need a number, "what year" a date. Only questions whose
+        question words ask for a figure are held to this ("what part of the river" is not)."""
+        if kind not in FIGURE_TYPES and analysis.kinds != {"year"}:
+            return True
         if analysis.kinds == {"year"}:  # "what year" wants one; "when" may be "after the war"
             asks_year = any(t.text.lower() in {"year", "years"} for t in tokenize(analysis.text))
             return not asks_year or cand.lead is not None or bool(cand.numbers)
@@ -103,7 +107,7 @@ class LearnedAnswerer:
         for cand, p in zip(cands, probability, strict=True):
             cand.probability = float(p)
         ranked = sorted(cands, key=lambda c: (-c.probability, c.key))
-        good = [c for c in ranked if self._eligible(c, analysis)]
+        good = [c for c in ranked if self._eligible(c, analysis, kind)]
         best = good[0] if good else None
         confidence = round(best.probability if best else ranked[0].probability, 4)
         if best is None or best.probability < self.threshold:
