@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +25,9 @@ from remqa.evaluation.squad import (
     write_corpus,
 )
 from remqa.settings import Settings
+
+if TYPE_CHECKING:
+    from remqa.assistant import Assistant
 
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 
@@ -101,11 +105,8 @@ def run_external(
 
 
 def _score(
-    question: SquadQuestion, assistant: object, baseline: SentenceBaseline
+    question: SquadQuestion, assistant: Assistant, baseline: SentenceBaseline
 ) -> ExternalResult:
-    from remqa.assistant import Assistant
-
-    assert isinstance(assistant, Assistant)
     answer = assistant.ask(question.question)
     top = baseline.rank(question.question, k=10)
     result = ExternalResult(
