@@ -10,32 +10,65 @@ An optional Platt scaling (a, b) turns a score into a probability: 1 / (1 + exp(
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 
-@dataclass(frozen=True)
-class Tree:
-    feature: np.ndarray  # per internal node: the feature index
-    threshold: np.ndarray  # go left when x[feature] <= threshold
-    left: np.ndarray  # child index; a negative child ~k is leaf k
-    right: np.ndarray
-    leaf: np.ndarray  # leaf values
+class Forest:
+    """All trees of an ensemble padded into 2-D arrays (tree x node), so that one step down
+    every tree for every row is a handful of numpy operations."""
+
+    def __init__(self, trees: Sequence[dict[str, Sequence[float]]]) -> None:
+        nodes = max(1, max(len(t["feature"]) for t in trees))
+        leaves = max(len(t["leaf"]) for t in trees)
+        count = len(trees)
+        self.feature = np.zeros((count, nodes), dtype=np.int64)
+        self.threshold = np.zeros((count, nodes))
+        self.left = np.full((count, nodes), -1, dtype=np.int64)  # ~0: a lone leaf
+        self.right = np.full((count, nodes), -1, dtype=np.int64)
+        self.leaf = np.zeros((count, leaves))
+        for i, tree in enumerate(trees):
+            n = len(tree["feature"])
+            self.feature[i, :n] = tree["feature"]
+            self.threshold[i, :n] = tree["threshold"]
+            self.left[i, :n] = tree["left"]
+            self.right[i, :n] = tree["right"]
+            self.leaf[i, : len(tree["leaf"])] = tree["leaf"]
+        # A tree without splits is its single leaf: start it there.
+        self.start = np.array([0 if len(t["feature"]) else -1 for t in trees], dtype=np.int64)
+        self.depth = max(_depth(t) for t in trees)
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        if len(self.feature) == 0:
-            return np.full(len(x), self.leaf[0])
-        node = np.zeros(len(x), dtype=np.int64)
-        active = np.ones(len(x), dtype=bool)
-        rows = np.arange(len(x))
-        while active.any():
-            idx = node[active]
-            go_left = x[rows[active], self.feature[idx]] <= self.threshold[idx]
-            node[active] = np.where(go_left, self.left[idx], self.right[idx])
-            active = node >= 0
-        return self.leaf[~node]
+        trees = np.arange(len(self.start))[:, None]
+        rows = np.arange(len(x))[None, :]
+        node = np.repeat(self.start[:, None], len(x), axis=1)
+        for _ in range(self.depth):
+            inner = node >= 0
+            at = np.where(inner, node, 0)
+            value = x[rows, self.feature[trees, at]]
+            step = np.where(
+                value <= self.threshold[trees, at], self.left[trees, at], self.right[trees, at]
+            )
+            node = np.where(inner, step, node)
+        total: np.ndarray = self.leaf[trees, ~node].sum(axis=0)
+        return total
+
+
+def _depth(tree: dict[str, Sequence[float]]) -> int:
+    """The number of splits on the longest path from the root to a leaf."""
+    if not tree["feature"]:
+        return 0
+    depth, frontier = 0, [0]
+    while frontier:
+        depth += 1
+        frontier = [
+            int(child)
+            for node in frontier
+            for child in (tree["left"][node], tree["right"][node])
+            if child >= 0
+        ]
+    return depth
 
 
 class Scorer:
@@ -56,16 +89,7 @@ class Scorer:
             self.coef = np.asarray(spec["coef"], dtype=np.float64)
             self.bias = float(spec["bias"])
         elif self.kind == "trees":
-            self.trees = [
-                Tree(
-                    np.asarray(t["feature"], dtype=np.int64),
-                    np.asarray(t["threshold"], dtype=np.float64),
-                    np.asarray(t["left"], dtype=np.int64),
-                    np.asarray(t["right"], dtype=np.int64),
-                    np.asarray(t["leaf"], dtype=np.float64),
-                )
-                for t in spec["trees"]
-            ]
+            self.forest = Forest(spec["trees"])
             self.bias = float(spec.get("bias", 0.0))
         else:
             raise ValueError(f"unknown model kind {self.kind!r}")
@@ -77,7 +101,7 @@ class Scorer:
         if self.kind == "linear":
             linear: np.ndarray = ((x - self.mean) / self.scale) @ self.coef + self.bias
             return linear
-        summed: np.ndarray = np.sum([t.predict(x) for t in self.trees], axis=0) + self.bias
+        summed: np.ndarray = self.forest.predict(x) + self.bias
         return summed
 
     def probability(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
