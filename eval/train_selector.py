@@ -56,8 +56,10 @@ TARGET_FALSE_REFUSALS = 0.015
 SPAN_POSITIVE_F1 = 0.5
 CALIBRATION_FOLDS = 5
 SEED = 7
-SENTENCE_TREES = {"n_estimators": 300, "learning_rate": 0.03, "num_leaves": 15,
+SENTENCE_TREES = {"n_estimators": 500, "learning_rate": 0.02, "num_leaves": 7,
                   "min_child_samples": 30}  # fmt: skip
+ANSWER_TREES = {"n_estimators": 300, "learning_rate": 0.03, "num_leaves": 15,
+                "min_child_samples": 30}  # fmt: skip
 SPAN_TREES = {"n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15,
               "min_child_samples": 20}  # fmt: skip
 
@@ -128,11 +130,43 @@ def collect(assistant: Assistant, articles: list[SquadArticle]) -> list[Example]
 
 
 def fit_sentence_model(train: list[Example]) -> dict[str, Any]:
+    """LightGBM lambdarank over each question's candidates (what matters is which sentence
+    is best), then Platt scaling of its scores into P(this sentence answers), fitted on
+    every candidate, unanswerable questions' included."""
+    import lightgbm as lgb
+    from sklearn.linear_model import LogisticRegression
+
+    ranked = [e for e in train if 1 in e.labels]
+    model = lgb.LGBMRanker(objective="lambdarank", **SENTENCE_TREES, random_state=SEED,
+                           deterministic=True, n_jobs=1, verbose=-1)  # fmt: skip
+    model.fit(
+        np.array([r for e in ranked for r in e.rows]),
+        np.array([v for e in ranked for v in e.labels]),
+        group=[len(e.rows) for e in ranked],
+    )
+    trees = trees_from_lightgbm(model.booster_.dump_model())
+    scorer = Scorer({"kind": "trees", "features": list(FEATURES), "trees": trees}, FEATURES)
+    every = [e for e in train if e.rows]
+    scores = np.concatenate([scorer.score(e.rows) for e in every]).reshape(-1, 1)
+    labels = np.array([v for e in every for v in e.labels])
+    platt = LogisticRegression().fit(scores, labels)
+    return {
+        "kind": "trees",
+        "features": list(FEATURES),
+        "trees": trees,
+        "platt": [float(platt.coef_[0][0]), float(platt.intercept_[0])],
+    }
+
+
+def fit_answer_model(train: list[Example]) -> dict[str, Any]:
+    """P(this sentence answers the question), a classifier over every candidate of every
+    question, unanswerable ones included: its probability for the chosen sentence decides
+    refusal (a ranker only knows which sentence is best, not whether the best is good)."""
     import lightgbm as lgb
 
     x = np.array([r for e in train for r in e.rows])
     y = np.array([v for e in train for v in e.labels])
-    model = lgb.LGBMClassifier(**SENTENCE_TREES, random_state=SEED, deterministic=True,
+    model = lgb.LGBMClassifier(**ANSWER_TREES, random_state=SEED, deterministic=True,
                                n_jobs=1, verbose=-1).fit(x, y)  # fmt: skip
     return {
         "kind": "trees",
@@ -172,30 +206,40 @@ def fit_span_model(train: list[Example]) -> dict[str, Any]:
     }
 
 
-def best_probabilities(model: dict[str, Any], examples: list[Example]) -> list[float]:
-    scorer = Scorer(model, FEATURES)
-    return [float(scorer.probability(e.rows).max()) if e.rows else 0.0 for e in examples]
+def chosen_probabilities(
+    sentence: dict[str, Any], answer: dict[str, Any], examples: list[Example]
+) -> list[float]:
+    """For each question, the answer model's probability for the sentence the ranker picks."""
+    ranker, classifier = Scorer(sentence, FEATURES), Scorer(answer, FEATURES)
+    out = []
+    for e in examples:
+        if not e.rows:
+            out.append(0.0)
+            continue
+        best = int(np.argmax(ranker.score(e.rows)))
+        out.append(float(classifier.probability([e.rows[best]])[0]))
+    return out
 
 
 def threshold_for(train: list[Example]) -> float:
     """The probability under which TARGET_FALSE_REFUSALS of answerable questions fall, taken
-    on predictions for questions the model did not see (5 folds of the training questions):
+    on predictions for questions the models did not see (5 folds of the training questions):
     on its own training questions a model is over-confident, and the threshold too high."""
     folds = np.random.default_rng(SEED).integers(0, CALIBRATION_FOLDS, len(train))
     unseen: list[float] = []
     for k in range(CALIBRATION_FOLDS):
-        model = fit_sentence_model([e for e, f in zip(train, folds, strict=True) if f != k])
+        fold = [e for e, f in zip(train, folds, strict=True) if f != k]
         held = [e for e, f in zip(train, folds, strict=True) if f == k and not e.impossible]
-        unseen += best_probabilities(model, held)
+        unseen += chosen_probabilities(fit_sentence_model(fold), fit_answer_model(fold), held)
     return float(np.quantile(unseen, TARGET_FALSE_REFUSALS))
 
 
 def fit(train: list[Example], articles: list[str]) -> dict[str, Any]:
-    sentence = fit_sentence_model(train)
     return {
-        "version": 1,
+        "version": 2,
         "trained_on": sorted(articles),
-        "sentence": sentence,
+        "sentence": fit_sentence_model(train),
+        "answer": fit_answer_model(train),
         "span": fit_span_model(train),
         "refusal_threshold": round(threshold_for(train), 4),
         "target_false_refusals": TARGET_FALSE_REFUSALS,
@@ -204,19 +248,18 @@ def fit(train: list[Example], articles: list[str]) -> dict[str, Any]:
 
 def evaluate(weights: dict[str, Any], test: list[Example]) -> dict[str, float]:
     """Top-1 sentence, refusals and span F1 on held-out questions (candidate-level)."""
-    sentence = Scorer(weights["sentence"], FEATURES)
+    confidence = chosen_probabilities(weights["sentence"], weights["answer"], test)
+    ranker = Scorer(weights["sentence"], FEATURES)
     span = Scorer(weights["span"], SPAN_FEATURES)
     threshold = weights["refusal_threshold"]
     top, refused_a, refused_u, span_f1 = [], [], [], []
-    for e in test:
-        p = sentence.probability(e.rows) if e.rows else np.zeros(1)
-        best = int(np.argmax(p))
-        refused = float(p[best]) < threshold
+    for e, p in zip(test, confidence, strict=True):
+        refused = p < threshold
         if e.impossible:
             refused_u.append(refused)
             continue
         refused_a.append(refused)
-        top.append(bool(e.rows) and e.labels[best] == 1)
+        top.append(bool(e.rows) and e.labels[int(np.argmax(ranker.score(e.rows)))] == 1)
         if e.span_rows:
             s = span.score(e.span_rows)
             span_f1.append(e.span_gains[int(np.argmax(s))])

@@ -103,10 +103,12 @@ class LearnedAnswerer:
                     s for s in typed_spans(cand.text, wanted, asked) if not _MEASURED.search(s.text)
                 ]
         rows = feature_rows(cands, analysis, kind, self.stats.idf)
-        probability = self.selector.sentence.probability(rows)
-        for cand, p in zip(cands, probability, strict=True):
+        # The ranker orders the sentences; the classifier says how likely each answers.
+        rank = self.selector.sentence.score(rows)
+        for cand, p in zip(cands, self.selector.answer.probability(rows), strict=True):
             cand.probability = float(p)
-        ranked = sorted(cands, key=lambda c: (-c.probability, c.key))
+        order = sorted(range(len(cands)), key=lambda i: (-rank[i], cands[i].key))
+        ranked = [cands[i] for i in order]
         good = [c for c in ranked if self._eligible(c, analysis, kind)]
         best = good[0] if good else None
         confidence = round(best.probability if best else ranked[0].probability, 4)

@@ -1,5 +1,6 @@
-"""The learned answer selector: which sentence answers, how sure that is, and which span of
-it is the short answer. Weights are plain JSON written by `eval/train_selector.py`; loading
+"""The learned answer selector: which sentence answers (a ranker), how likely it is to
+answer (a classifier on the same features, whose probability decides refusal), and which
+span of it is the short answer. Weights are plain JSON written by `eval/train_selector.py`; loading
 them needs numpy only."""
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ SPAN_MIN_PROBABILITY = 0.25  # below this, the sentence alone is the better answ
 
 @dataclass(frozen=True)
 class Selector:
-    sentence: Scorer  # P(this sentence answers the question)
+    sentence: Scorer  # ranks the candidate sentences: which one answers best
+    answer: Scorer  # P(this sentence answers the question): decides refusal
     span: Scorer  # ranks the spans of the chosen sentence; P(the best one is the answer)
     threshold: float  # refuse when the best sentence's probability is below this
     trained_on: tuple[str, ...]
@@ -33,6 +35,7 @@ def load_selector(path: Path | None = None) -> Selector:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Selector(
             sentence=Scorer(data["sentence"], FEATURES),
+            answer=Scorer(data["answer"], FEATURES),
             span=Scorer(data["span"], SPAN_FEATURES),
             threshold=float(data["refusal_threshold"]),
             trained_on=tuple(data.get("trained_on", ())),
