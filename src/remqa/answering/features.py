@@ -50,6 +50,7 @@ BASE_FEATURES = (
     "missing_share",
     "span_distance",
     "number_missing",
+    "swapped_word",
 )
 TYPE_FEATURES = tuple(f"type_{t}" for t in ANSWER_TYPES) + tuple(
     f"type_{t}_span" for t in ANSWER_TYPES
@@ -71,6 +72,24 @@ def _proximity(sentence_stems: Sequence[str], asked: set[str]) -> float:
     if len(where) < 2:
         return 0.0
     return len(where) / (where[-1] - where[0] + 1)
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"^{word}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def _swapped(missing: Sequence[str], stems: Sequence[str]) -> float:
+    """How much a question word the sentence lacks looks like one it has: "southward" for
+    "northward", "exports" for "imports", one detail changed (0: nothing alike)."""
+    best = 0.0
+    for word in missing:
+        grams = _trigrams(word)
+        for other in stems:
+            if other != word:
+                theirs = _trigrams(other)
+                best = max(best, len(grams & theirs) / len(grams | theirs))
+    return best
 
 
 def _lcs(a: Sequence[str], b: Sequence[str]) -> int:
@@ -167,6 +186,7 @@ def feature_rows(
             sum(idf(s) for s in missing) / asked_weight,
             distance,
             float(bool(asked_numbers - words)),
+            _swapped(missing, stems),
         ]
         types = [float(kind == t) for t in ANSWER_TYPES]
         typed = [float(kind == t and bool(spans)) for t in ANSWER_TYPES]
