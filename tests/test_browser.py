@@ -86,7 +86,7 @@ def test_refusal_looks_different_and_follow_up_works(page: tuple[Page, list[str]
     ask(tab, "And germanium?")
     expect(tab.locator("#remqa-chat .message-row").last).to_contain_text("59.2%", timeout=30_000)
     tab.locator("#remqa-clear").click()
-    expect(tab.locator("#remqa-chat")).not_to_contain_text("59.2%")
+    expect(tab.locator("#remqa-chat")).not_to_contain_text("59.2%", timeout=30_000)
 
 
 def test_first_launch_builds_the_missing_index_on_the_page(
