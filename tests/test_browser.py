@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -83,8 +84,14 @@ def test_refusal_looks_different_and_follow_up_works(page: tuple[Page, list[str]
     expect(tab.locator("#remqa-sources .remqa-refusal")).to_be_visible()
     ask(tab, "What share of world gallium production does China have?")
     expect(tab.locator("#remqa-chat")).to_contain_text("98.8%", timeout=30_000)
+    # The sources panel is filled last: the answer is complete and the box takes a question.
+    expect(tab.locator("#remqa-sources mark")).to_contain_text("98.8%", timeout=30_000)
     ask(tab, "And germanium?")
-    expect(tab.locator("#remqa-chat .message-row").last).to_contain_text("59.2%", timeout=30_000)
+    # The gallium answer quotes 59.2% too: wait for the germanium turn itself (3 questions,
+    # 3 answers), or Clear can race the answer still on its way.
+    rows = tab.locator("#remqa-chat .message-row")
+    expect(rows).to_have_count(6, timeout=30_000)
+    expect(rows.last).to_contain_text(re.compile(r"59\.2%\s*—"), timeout=30_000)
     tab.locator("#remqa-clear").click()
     expect(tab.locator("#remqa-chat")).not_to_contain_text("59.2%", timeout=30_000)
 

@@ -126,11 +126,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     sources_html(Answer(question="", text=""), {}), elem_id="remqa-sources"
                 )
         outputs = [box, chatbot, turns, sources]
-        send.click(respond, [box, chatbot, turns], outputs, api_name="chat")
-        box.submit(respond, [box, chatbot, turns], outputs, api_visibility="private")
+        # Clear stops an answer still on its way, so it cannot repaint the chat afterwards.
+        asked: list[Any] = [
+            send.click(respond, [box, chatbot, turns], outputs, api_name="chat"),
+            box.submit(respond, [box, chatbot, turns], outputs, api_visibility="private"),
+        ]
         clear.click(
             lambda: ("", [], [], sources_html(Answer(question="", text=""), {})),
-            None, outputs, api_visibility="private",
+            None, outputs, api_visibility="private", cancels=asked,
         )  # fmt: skip
         app.load(status, None, status_line, api_visibility="private")
         gr.api(ask_api, api_name="ask")  # type: ignore[attr-defined]
