@@ -17,8 +17,8 @@ from pathlib import Path
 
 from remqa.evaluation.evalset import EvalItem, GoldSpan
 from remqa.evaluation.gates import GateResult
+from remqa.evaluation.pdf_maker import CLOSING, report_pdf
 from remqa.evaluation.pdf_maker import looks_like_heading as is_heading
-from remqa.evaluation.pdf_maker import report_pdf
 from remqa.evaluation.scoring import EvalRun
 from remqa.settings import Settings
 
@@ -33,7 +33,6 @@ COMPARED = (
     "refusal_accuracy",
     "hit_at_5",
 )
-_SENTENCE_END = re.compile(r"[.!?…:;\"'”’)\]]$")
 
 
 def paragraphs(text: str) -> list[str]:
@@ -155,7 +154,7 @@ def relocate(
 def cut_at_line_break(quote: str, source_text: str, end: int) -> bool:
     """A quote that stops at a line break in the middle of a sentence (the line goes on with a
     lower-case word or a number): the sign of reading a wrapped line as a sentence."""
-    if _SENTENCE_END.search(quote.rstrip()) or source_text[end : end + 1] not in {"\n", "\r"}:
+    if CLOSING.search(quote.rstrip()) or source_text[end : end + 1] not in {"\n", "\r"}:
         return False
     rest = source_text[end:].lstrip()
     return bool(rest) and (rest[0].islower() or rest[0].isdigit())

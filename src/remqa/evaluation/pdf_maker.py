@@ -20,12 +20,14 @@ MARGIN_X = 22  # mm, left and right
 SOFT_HYPHEN = "\u00ad"
 _VOWELS = set("aeiouyAEIOUY")
 _NOT_SPLIT = {"th", "ch", "sh", "ph", "ck", "gh", "wh", "qu"}
-_CLOSING = re.compile(r"[.!?…:;\"'”’)\]]$")
+CLOSING = re.compile(  # closing punctuation: a sentence ends here
+    r"[.!?…:;\"'”’)\]]$"
+)
 
 
 def looks_like_heading(paragraph: str) -> bool:
     """A short line without closing punctuation: a title or section heading."""
-    return len(paragraph) < 80 and not _CLOSING.search(paragraph)
+    return len(paragraph) < 80 and not CLOSING.search(paragraph)
 
 
 def soft_hyphenate(text: str, min_len: int = 8) -> str:

@@ -30,13 +30,10 @@ from functools import lru_cache
 from typing import Any
 
 from remqa.ingest.errors import UnreadableFile
-from remqa.text.reflow import LIGATURES
+from remqa.text.reflow import LIGATURES, drops_hyphen, vocabulary
 
 _PAGE_NUMBER = re.compile(r"^(?:page|p\.)?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
-_HYPHEN_END = re.compile(r"([^\W\d_]+)[-\u00ad\u2010]$")
-_WORD_START = re.compile(r"^([^\W\d_]+)")
-_VOCAB = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 EDGE_LINES = 2  # header/footer candidates: the first and last lines of a page
 _UNMAPPED = "\ufffd"  # a glyph without Unicode (an unmapped ligature, mostly): repaired later
 
@@ -253,12 +250,12 @@ def assemble(lines: list[Line]) -> str:
         if a.page == b.page and b.top > a.bottom - 1
     ]
     usual_gap = statistics.median(gaps) if gaps else 0.0
-    vocabulary = {w.lower() for line in lines for w in _VOCAB.findall(line.text)}
+    words = vocabulary(line.text for line in lines)
     out: list[str] = [lines[0].text]
     for prev, line in zip(lines, lines[1:], strict=False):
         kind = _break_between(prev, line, left, right, usual_gap)
         if kind == "soft":
-            out[-1] = _join(out[-1], line.text, vocabulary)
+            out[-1] = _join(out[-1], line.text, words)
         else:
             out.append(("\n" if kind == "paragraph" else "") + line.text)
     return "\n".join(out) + "\n"
@@ -279,13 +276,10 @@ def _break_between(prev: Line, line: Line, left: float, right: float, usual_gap:
     return "soft"
 
 
-def _join(text: str, nxt: str, vocabulary: set[str]) -> str:
-    """Join two lines of one paragraph, undoing line-end hyphenation."""
-    m = _HYPHEN_END.search(text)
-    n = _WORD_START.match(nxt)
-    if m and n and n.group(1)[0].islower():
-        head, tail = m.group(1).lower(), n.group(1).lower()
-        if f"{head}-{tail}" in vocabulary and head + tail not in vocabulary:
-            return text + nxt  # a compound: "military-" + "industrial"
-        return text[:-1] + nxt  # a word broken by the typesetter: "signif-" + "icant"
-    return f"{text} {nxt}"
+def _join(text: str, nxt: str, words: set[str]) -> str:
+    """Join two lines of one paragraph, undoing line-end hyphenation: a typeset PDF breaks
+    words ("signif-" + "icant") unless the document writes them hyphenated elsewhere."""
+    drop = drops_hyphen(text, nxt, words, default_drop=True, hyphens="-\u00ad\u2010")
+    if drop is None:
+        return f"{text} {nxt}"
+    return text[:-1] + nxt if drop else text + nxt

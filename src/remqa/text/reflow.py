@@ -18,8 +18,8 @@ one paragraph per line (no wrapping at all) is left as it is.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 # Presentation forms of Latin ligatures, spelled out so that "ﬁnd" matches "find".
@@ -63,11 +63,6 @@ class Reflowed:
             at = self.to_source(start)
             return at, at
         return self.to_source(start), self.to_source(end - 1) + 1
-
-    def to_clean(self, source_offset: int) -> int:
-        """The clean offset of a source offset (of the next kept character if it was dropped)."""
-        # to_source never decreases, so the first clean offset at or past it is a bisection.
-        return bisect_left(range(len(self.text)), source_offset, key=self.to_source)
 
     def breakpoints(self, start: int, end: int) -> list[tuple[int, int]]:
         """The map restricted to clean [start, end), relative to start and to its source start:
@@ -205,26 +200,32 @@ def _is_soft_break(line: _Line, nxt: _Line, width: int | None) -> bool:
     )
 
 
-_HYPHENATED = re.compile(r"([^\W\d_]+)-$")
 _WORD_START = re.compile(r"^([^\W\d_]+)")
+_VOCAB = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
-def _join_hyphen(before: str, after: str, vocabulary: set[str], default_drop: bool) -> bool | None:
+def vocabulary(texts: Iterable[str]) -> set[str]:
+    """The words (hyphenated ones whole) a text writes, lower-cased: what tells a word broken
+    across two lines from a hyphenated compound."""
+    return {w.lower() for text in texts for w in _VOCAB.findall(text)}
+
+
+def drops_hyphen(
+    before: str, after: str, words: set[str], default_drop: bool, hyphens: str = "-"
+) -> bool | None:
     """For "signif-" + "cant": True to drop the hyphen (a word broken across lines), False to
-    keep it ("rare-" + "earth"), None when the line does not end in a hyphenated word."""
-    m = _HYPHENATED.search(before.rstrip())
+    keep it ("rare-" + "earth"), None when the line does not end in a hyphenated word. The
+    text's own spelling decides; `default_drop` when it spells the word neither way."""
+    m = re.search(rf"([^\W\d_]+)[{re.escape(hyphens)}]$", before.rstrip())
     n = _WORD_START.match(after.lstrip())
     if not m or not n or not n.group(1)[0].islower():
         return None
     head, tail = m.group(1).lower(), n.group(1).lower()
-    if head + tail in vocabulary:
+    if head + tail in words:
         return True
-    if f"{head}-{tail}" in vocabulary:
+    if f"{head}-{tail}" in words:
         return False
     return default_drop
-
-
-_VOCAB = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
 def reflow(text: str, hyphen_breaks_words: bool = False, may_be_wrapped: bool = True) -> Reflowed:
@@ -235,7 +236,7 @@ def reflow(text: str, hyphen_breaks_words: bool = False, may_be_wrapped: bool = 
     never joined, whatever their lengths (table rows can look like wrapped lines)."""
     lines = _lines(text)
     width = wrap_width(lines) if may_be_wrapped else None
-    vocabulary = {w.lower() for w in _VOCAB.findall(text)}
+    words = vocabulary([text])
     out = _Builder()
     previous: _Line | None = None  # the line before, unless a blank line came between
     kept_end: int | None = None  # source offset where the last copied line's text ended
@@ -245,7 +246,7 @@ def reflow(text: str, hyphen_breaks_words: bool = False, may_be_wrapped: bool = 
             continue
         start = line.start + line.indent
         if previous is not None and _is_soft_break(previous, line, width):
-            drop = _join_hyphen(previous.text, line.text, vocabulary, hyphen_breaks_words)
+            drop = drops_hyphen(previous.text, line.text, words, hyphen_breaks_words)
             if drop is None:
                 out.put(" ", previous.end)
             elif drop:
