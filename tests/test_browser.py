@@ -88,12 +88,16 @@ def test_refusal_looks_different_and_follow_up_works(page: tuple[Page, list[str]
     expect(tab.locator("#remqa-sources mark")).to_contain_text("98.8%", timeout=30_000)
     ask(tab, "And germanium?")
     # The gallium answer quotes 59.2% too: wait for the germanium turn itself (3 questions,
-    # 3 answers), or Clear can race the answer still on its way.
+    # 3 answers) and for its sources, which come last, so Clear meets a finished answer.
     rows = tab.locator("#remqa-chat .message-row")
     expect(rows).to_have_count(6, timeout=30_000)
     expect(rows.last).to_contain_text(re.compile(r"59\.2%\s*—"), timeout=30_000)
+    expect(tab.locator("#remqa-sources .remqa-sources-for")).to_contain_text(
+        "And germanium?", timeout=30_000
+    )
     tab.locator("#remqa-clear").click()
     expect(tab.locator("#remqa-chat")).not_to_contain_text("59.2%", timeout=30_000)
+    expect(tab.locator("#remqa-sources")).to_contain_text("Sources of the answer appear here")
 
 
 def test_first_launch_builds_the_missing_index_on_the_page(

@@ -123,7 +123,7 @@ def test_document_text_is_rendered_inert() -> None:
     from remqa.models import Answer, Citation
 
     answer = Answer(
-        question="q",
+        question=f"q {POISON}",
         text=f"{POISON} [1]",
         citations=[
             Citation(id=1, source="evil.md", quote=POISON, start=0, end=len(POISON), score=1)

@@ -60,16 +60,18 @@ def _line_markdown(line: str, ids: set[int]) -> str:
 
 def sources_html(answer: Answer, passages: dict[int, tuple[str, str, str]]) -> str:
     """The cited passages: file, offsets, score, and the quote highlighted in its passage.
-    `passages` maps a citation id to (text before, quote, text after)."""
+    `passages` maps a citation id to (text before, quote, text after). A heading names the
+    question the sources belong to, so they are never mistaken for an earlier answer's."""
+    if not answer.question:
+        return '<div class="remqa-empty">Sources of the answer appear here.</div>'
+    heading = f'<div class="remqa-sources-for">For: <q>{html.escape(answer.question)}</q></div>'
     if answer.refused:
-        return (
+        return heading + (
             '<div class="remqa-refusal"><strong>No answer in the documents.</strong> '
             "Nothing was cited: no passage holds what was asked.</div>"
         )
-    if not answer.citations:
-        return '<div class="remqa-empty">Sources of the answer appear here.</div>'
     cited = "\n".join(_citation_html(c, passages.get(c.id)) for c in answer.citations)
-    return cited + checks_html(answer)
+    return heading + cited + checks_html(answer)
 
 
 def checks_html(answer: Answer) -> str:
@@ -125,6 +127,7 @@ CSS = """
 .remqa-checks ul { padding-left: 1.2em; margin: 4px 0; }
 .remqa-check-removed { color: #b91c1c; }
 .remqa-check-supported { color: #15803d; }
+.remqa-sources-for { color: var(--body-text-color-subdued); font-size: 0.9em; margin-bottom: 6px; }
 .remqa-refusal { border-left: 4px solid #d97706; background: #fffbeb; color: #92400e;
   padding: 8px 12px; border-radius: 4px; }
 """
