@@ -30,12 +30,12 @@ from pathlib import Path
 from remqa import Assistant, Settings
 work, runs = Path(sys.argv[1]), int(sys.argv[2])
 questions = json.loads(Path(sys.argv[3]).read_text())
-onnx = work / "onnx"
+models = work / "models"
 ingest, ask = [], []
 for run in range(runs):
     index = work / f"index-{run}"
     shutil.rmtree(index, ignore_errors=True)
-    settings = Settings(corpus_dir=work / "corpus", index_dir=index, onnx_dir=onnx,
+    settings = Settings(corpus_dir=work / "corpus", index_dir=index, model_cache_dir=models,
                         show_progress=False)
     assistant = Assistant(settings)
     start = time.perf_counter()

@@ -18,11 +18,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """One ONNX export for the whole run (and its subprocesses), not one per tmp index."""
+    """A model cache of the run's own (shared with its subprocesses): tests never read or
+    write the user's cache, and the model is exported once per run."""
     import os
     import tempfile
 
-    os.environ.setdefault("REMQA_ONNX_DIR", tempfile.mkdtemp(prefix="remqa-onnx-"))
+    os.environ.setdefault("REMQA_MODEL_CACHE_DIR", tempfile.mkdtemp(prefix="remqa-models-"))
 
 
 BUNDLED_CORPUS = REPO / "corpus"

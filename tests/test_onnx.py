@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from remqa.index.embedding import load_embed_model
-from remqa.index.onnx_embed import OnnxEmbedding, export_onnx
+from remqa.index.model_cache import cached_model
+from remqa.index.onnx_embed import OnnxEmbedding
 
 TEXTS = [
     "Gallium?",
@@ -19,8 +18,8 @@ TEXTS = [
 ]
 
 
-def test_onnx_export_matches_pytorch_on_mixed_lengths(tmp_path: Path) -> None:
-    onnx = OnnxEmbedding(export_onnx(tmp_path / "model.onnx"))
+def test_onnx_export_matches_pytorch_on_mixed_lengths() -> None:
+    onnx = OnnxEmbedding(cached_model("fp32"))  # the run's own cache (conftest)
     torch_model = load_embed_model()
     a = np.array(onnx.get_text_embedding_batch(TEXTS))  # one padded batch
     b = np.array(torch_model.get_text_embedding_batch(TEXTS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -57,7 +58,7 @@ def worker_remqa(work: Path, size: int) -> Result:
     settings = Settings(
         corpus_dir=work / f"corpus-{size}",
         index_dir=work / f"index-{size}",
-        onnx_dir=work / "onnx",
+        model_cache_dir=work / "models",
         show_progress=False,
     )
     out: Result = {}
@@ -70,11 +71,22 @@ def worker_remqa(work: Path, size: int) -> Result:
 
     out["peak_rss_bytes"] = peak_rss_bytes()
     out["torch_loaded_before_peak"] = "torch" in sys.modules
-    out["index_bytes"] = disk_usage(settings.index_dir, exclude=work / "onnx")
+    out["index_bytes"] = disk_usage(settings.index_dir)
+
+    log(f"{size}: remqa ingest from an empty index, int8 (REMQA_EMBED_BACKEND=onnx-int8)")
+    int8 = settings.model_copy(
+        update={"embed_backend": "onnx-int8", "index_dir": work / f"index-{size}-int8"}
+    )
+    out["ingest_int8"] = measure_ingest(Assistant(int8), size, spec["words"])
+    shutil.rmtree(int8.index_dir, ignore_errors=True)
 
     raw = measure_raw_encode(settings, size)  # chunk_texts, embedded_tokens, raw_encode
     out["chunk_texts"] = raw["chunk_texts"]
     out["embedded_tokens"] = raw["embedded_tokens"]
     out["ingest"]["embedded_tokens_per_s"] = raw["embedded_tokens"] / out["ingest"]["seconds"]
     out["raw_encode"] = raw["raw_encode"]
+    out["int8_cosine_to_fp32"] = raw["int8_cosine_to_fp32"]
+    fp32_raw = raw["raw_encode"]["onnx"]["chunks_per_s"]
+    out["ingest_vs_fp32_raw"] = out["ingest"]["chunks_per_s"] / fp32_raw
+    out["ingest_int8_vs_fp32_raw"] = out["ingest_int8"]["chunks_per_s"] / fp32_raw
     return out

@@ -45,6 +45,17 @@ def _answers(size: Result | None) -> str | None:
     return f"{round(ask['expected_figure_share'] * ask['questions'])}/{ask['questions']}"
 
 
+def _ratio(size: Result | None, top: str, bottom: str) -> str | None:
+    a = _get(size, "raw_encode", top, "chunks_per_s")
+    b = _get(size, "raw_encode", bottom, "chunks_per_s")
+    return None if a is None or b is None else f"{a / b:.2f}x"
+
+
+def _cosine(size: Result | None) -> str | None:
+    c = _get(size, "int8_cosine_to_fp32")
+    return None if c is None else f"{c['mean']:.4f} / {c['min']:.4f} / {c['p1']:.4f}"
+
+
 def _row(label: str, keys: tuple[str, ...], spec: str, scale: float = 1.0, suffix: str = "") -> Row:
     return label, lambda s: _fmt(_get(s, *keys), spec, scale, suffix)
 
@@ -57,13 +68,18 @@ ROWS: list[Row] = [
     _row("remqa ingest (chunks/s)", ("ingest", "chunks_per_s"), ",.0f"),
     _row("remqa ingest (words/s)", ("ingest", "words_per_s"), ",.0f"),
     _row("remqa ingest (embedded tokens/s)", ("ingest", "embedded_tokens_per_s"), ",.0f"),
-    _row("raw encode, ONNX Runtime (chunks/s)", ("raw_encode", "onnx", "chunks_per_s"), ",.0f"),
-    _row("raw encode, PyTorch (chunks/s)", ("raw_encode", "torch", "chunks_per_s"), ",.0f"),
+    _row("raw encode, ONNX fp32 (chunks/s)", ("raw_encode", "onnx", "chunks_per_s"), ",.0f"),
     _row(
-        "raw encode, ONNX int8, opt-in (chunks/s)",
+        "raw encode, ONNX int8 per-channel, opt-in (chunks/s)",
         ("raw_encode", "onnx_int8", "chunks_per_s"),
         ",.0f",
     ),
+    _row("raw encode, PyTorch (chunks/s)", ("raw_encode", "torch", "chunks_per_s"), ",.0f"),
+    ("raw encode, int8 / fp32", lambda s: _ratio(s, "onnx_int8", "onnx")),
+    _row("remqa ingest, int8 opt-in (chunks/s)", ("ingest_int8", "chunks_per_s"), ",.0f"),
+    _row("remqa ingest (fp32) / fp32 raw encode", ("ingest_vs_fp32_raw",), ".2f", 1, "x"),
+    _row("remqa ingest (int8) / fp32 raw encode", ("ingest_int8_vs_fp32_raw",), ".2f", 1, "x"),
+    ("int8 vectors, cosine to fp32: mean / min / 1st pct", _cosine),
     _row("LlamaIndex default: nodes", ("llamaindex", "nodes"), ","),
     _row("LlamaIndex default (s)", ("llamaindex", "seconds"), ".1f"),
     _row("LlamaIndex default (chunks/s)", ("llamaindex", "chunks_per_s"), ",.1f"),
@@ -206,6 +222,10 @@ chunk texts: the compute limit of an ingest.
 | bare `python -c "import sentence_transformers"` | {cold["import_sentence_transformers_s"]:.2f} s |
 | ratio | {cold["ratio"]:.2f}x |
 
+## int8 against fp32
+
+{precision_markdown(results)}
+
 ## Floors
 
 Measured, not asserted: a failing floor is reported, not hidden.
@@ -221,3 +241,53 @@ Measured, not asserted: a failing floor is reported, not hidden.
 def _questions_count(results: Result) -> int:
     sizes = list(results["sizes"].values())
     return int(sizes[0]["corpus"]["questions"]) if sizes else 0
+
+
+BUNDLED_ROWS = (("hit_at_1", "hit@1"), ("mrr", "MRR"), ("hit_at_5", "hit@5"),
+                ("figure_accuracy_first_sentence", "figure in the first sentence"),
+                ("figure_accuracy_whole", "figure anywhere in the answer"),
+                ("text_accuracy", "text answers"), ("citation_precision", "citation precision"),
+                ("refusal_accuracy", "refusal accuracy"), ("false_refusals", "false refusals"),
+                ("items_passed", "items passed"))  # fmt: skip
+EXTERNAL_ROWS = (("first_sentence", "first sentence holds a gold answer"),
+                 ("first_sentence_how_many", "... for how-many questions"),
+                 ("lead_f1", "SQuAD F1 of the lead"), ("cite_at_1", "cite@1"),
+                 ("answerable_refused", "answerable refused"),
+                 ("unanswerable_refused", "unanswerable refused"))  # fmt: skip
+
+
+def precision_markdown(results: Result) -> str:
+    """The first-ingest measures and the eval under both precisions, as Markdown tables."""
+    parts: list[str] = []
+    first = results.get("first_ingest")
+    if first:
+        cold, warm = first["no_cache"], first["cache_present"]
+        parts.append(md_table(
+            ["first `remqa ingest` of the bundled corpus", "wall (s)", "peak RSS, ingest "
+             "process (MB)"],
+            [["no model cache on the machine (exports it, in a child process)",
+              f"{cold['wall_seconds']:.1f}", f"{cold['peak_rss_bytes'] / MB:,.0f}"],
+             ["new index folder, model cache present", f"{warm['wall_seconds']:.1f}",
+              f"{warm['peak_rss_bytes'] / MB:,.0f}"]],
+        ))  # fmt: skip
+    by = results.get("eval_by_precision")
+    if by:
+
+        def cell(value: Any) -> str:
+            return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+        fp, q = by["fp32"]["bundled"], by["int8"]["bundled"]
+        parts.append("`remqa eval` (bundled article):\n\n" + md_table(
+            ["measure", "fp32 (default)", "int8 (opt-in)"],
+            [[label, cell(fp.get(k)), cell(q.get(k))] for k, label in BUNDLED_ROWS],
+        ))  # fmt: skip
+        efp, eq = by["fp32"]["external"], by["int8"]["external"]
+        parts.append("`remqa eval --set squad` (external articles, learned selector):\n\n"
+                     + md_table(
+            ["measure", "fp32 (default)", "int8 (opt-in)", "plain baseline fp32",
+             "plain baseline int8"],
+            [[label, cell(efp["remqa"].get(k)), cell(eq["remqa"].get(k)),
+              cell(efp["baseline"].get(k)), cell(eq["baseline"].get(k))]
+             for k, label in EXTERNAL_ROWS],
+        ))  # fmt: skip
+    return "\n\n".join(parts) or "not run"

@@ -23,6 +23,7 @@ from .floors import floors
 from .ingest import worker_remqa
 from .llamaindex_baseline import ratio_vs_llamaindex, worker_llamaindex
 from .machine import git_commit, machine
+from .precision import measure_eval_by_precision, measure_first_ingest
 from .report import print_report, render_markdown
 
 QUICK_LLAMAINDEX_MAX = 1000
@@ -30,13 +31,13 @@ SCRIPT = REPO / "bench" / "run.py"  # the entry point; workers are new processes
 
 
 def worker_env(work: Path) -> dict[str, str]:
-    """Environment of every child process: offline, quiet, the shared ONNX export."""
+    """Environment of every child process: offline, quiet, the run's own model cache."""
     return os.environ | {
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
         "ANONYMIZED_TELEMETRY": "False",
-        "REMQA_ONNX_DIR": str(work / "onnx"),
+        "REMQA_MODEL_CACHE_DIR": str(work / "models"),
         "REMQA_SHOW_PROGRESS": "false",
     }
 
@@ -80,6 +81,19 @@ class Runner:
         self.run([sys.executable, str(SCRIPT), *args, "--result", str(result)])
         data: Result = json.loads(result.read_text())
         return data
+
+    def capture(
+        self, cmd: list[str], env: dict[str, str], cwd: Path | None = None, check: bool = True
+    ) -> str:
+        """Run cmd to completion and return its stdout (stderr goes to ours)."""
+        self.child = subprocess.Popen(
+            cmd, cwd=cwd or self.work, env=env, stdout=subprocess.PIPE, text=True
+        )
+        out, _ = self.child.communicate()
+        code, self.child = self.child.returncode, None
+        if check and code != 0:
+            raise RuntimeError(f"exit status {code}: {' '.join(cmd)}")
+        return out
 
     def timed(self, cmd: list[str]) -> float:
         began = time.perf_counter()
@@ -165,6 +179,8 @@ def orchestrate(args: argparse.Namespace) -> int:
         log("exporting the embedding model to ONNX once for the run")
         results["onnx_export"] = runner.worker("prepare")
         results["cold"] = measure_cold(runner, args.cold_runs)
+        results["first_ingest"] = measure_first_ingest(runner)
+        results["eval_by_precision"] = measure_eval_by_precision(runner)
         for size in args.sizes:
             with_li = not (args.quick and size > QUICK_LLAMAINDEX_MAX)
             results["sizes"][str(size)] = measure_size(runner, size, with_li, args.seed)

@@ -34,6 +34,8 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
+        # The settings the loaded index is read with: its embedding precision followed.
+        self._index_settings = self.settings
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | LearnedAnswerer | None = None
         self._similarity: SentenceSimilarity | None = None
@@ -55,6 +57,12 @@ class Assistant:
         return report
 
     @property
+    def index_settings(self) -> Settings:
+        """The settings the loaded index is read with (`auto` keeps an fp32 index fp32)."""
+        self._load()
+        return self._index_settings
+
+    @property
     def retriever(self) -> HybridRetriever:
         self._load()
         assert self._retriever is not None
@@ -70,7 +78,7 @@ class Assistant:
                 return
             from remqa.answering.extractive import ExtractiveAnswerer
             from remqa.index.embedding import load_embedder
-            from remqa.index.meta import generation, open_collection, self_check
+            from remqa.index.meta import follow_index, generation, open_collection, self_check
             from remqa.index.store import open_client
             from remqa.retrieval.hybrid import HybridRetriever
             from remqa.retrieval.similarity import SentenceSimilarity
@@ -81,12 +89,14 @@ class Assistant:
             except IndexMissingError:
                 self.ingest(on_progress=on_progress)  # first use: build it rather than fail
                 collection = open_collection(client, self.settings)
-            self_check(collection, self.settings, load_embedder(self.settings).get_text_embedding)
+            self._index_settings = follow_index(self.settings, collection)
+            embedder = load_embedder(self._index_settings)
+            self_check(collection, self.settings, embedder.get_text_embedding)
             self._generation = generation(collection)
             self._checked_at = time.monotonic()
             self._client = client
-            retriever = HybridRetriever(collection, self.settings)
-            self._similarity = SentenceSimilarity(load_embedder(self.settings))
+            retriever = HybridRetriever(collection, self._index_settings)
+            self._similarity = SentenceSimilarity(embedder)
             rules = ExtractiveAnswerer(
                 retriever.stats,
                 retriever.paragraph_before,
@@ -152,7 +162,7 @@ class Assistant:
         """Cosine similarity of `word` to each of `others`, by the embedding model."""
         from remqa.index.embedding import load_embedder
 
-        model = load_embedder(self.settings)
+        model = load_embedder(self._index_settings)
         vectors = model.get_text_embedding_batch([word, *others])
         return [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
 

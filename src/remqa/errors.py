@@ -31,3 +31,7 @@ class IndexMissingError(RemqaError):
 
 class QuestionError(RemqaError):
     """The question cannot be answered as asked (empty, too long)."""
+
+
+class ModelCacheError(RemqaError):
+    """The embedding model's ONNX files cannot be made or stored on this machine."""

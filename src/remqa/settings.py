@@ -29,11 +29,15 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(64, ge=1, le=4096)
     embed_backend: Literal["auto", "onnx", "onnx-int8", "torch"] = Field(
         "auto",
-        description="auto: ONNX Runtime fp32 when the model can be exported, else PyTorch "
-        "(same vectors); onnx-int8: quantized, faster, different vectors (needs --rebuild).",
+        description="auto: ONNX Runtime fp32 for a new index, else PyTorch (the same "
+        "vectors) with a notice, and an existing index's own precision; onnx: ONNX Runtime "
+        "fp32 only; onnx-int8: per-channel int8, about twice as fast to ingest, vectors at "
+        "cosine 0.99 to fp32 (needs `remqa ingest --rebuild`); torch: sentence-transformers.",
     )
-    onnx_dir: Path | None = Field(
-        None, description="Where the exported ONNX model is cached (default: index_dir/onnx)."
+    model_cache_dir: Path | None = Field(
+        None,
+        description="Where the exported ONNX models are kept, once per machine and shared "
+        "by every index (default: the user cache folder, e.g. ~/.cache/remqa/models).",
     )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped.")
 

@@ -47,7 +47,7 @@ class SentenceBaseline:
                 )
         self.sentences = list(seen.values())
         texts = [s.text for s in self.sentences]
-        self._model = load_embedder(assistant.settings)
+        self._model = load_embedder(assistant.index_settings)
         self._vectors = np.asarray(self._model.get_text_embedding_batch(texts), dtype=np.float32)
         self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()

@@ -196,8 +196,6 @@ def run_formats(
                 "corpus_dir": corpus,
                 "index_dir": work / fmt / "index",
                 "chroma_url": None,
-                # one exported embedding model for every variant, not one per index
-                "onnx_dir": settings.onnx_dir or settings.index_dir / "onnx",
             }
         )
         assistant = Assistant(variant)

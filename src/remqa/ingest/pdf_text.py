@@ -67,7 +67,7 @@ _WITH_UNMAPPED = re.compile(rf"[^\W\d_]*(?:{_UNMAPPED}[^\W\d_]*)+")
 def known_words() -> frozenset[str]:
     """Whole English words of the embedding model's WordPiece vocabulary (30k, offline):
     enough to tell "find" from "flnd" when a PDF lost its ligatures' Unicode."""
-    from remqa.index.onnx_embed import model_dir
+    from remqa.index.onnx_export import model_dir
 
     vocab = (model_dir() / "vocab.txt").read_text(encoding="utf-8").split()
     return frozenset(w for w in vocab if w.isalpha())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from filelock import FileLock, Timeout
 
 from remqa.errors import CorpusError, IndexCorruptError, IndexLockedError
-from remqa.index.meta import bump_generation, check_signature, create_collection
+from remqa.index.meta import bump_generation, check_signature, create_collection, follow_index
 from remqa.index.serving import refuse_if_served_elsewhere
 from remqa.index.store import describe_store, open_client
 from remqa.ingest.chunking import OffsetSentenceSplitter
@@ -160,6 +161,7 @@ def _ingest_locked(
     if target_name in names and not rebuild:
         collection = client.get_collection(target_name, embedding_function=None)
         check_signature(collection, settings)
+        settings = follow_index(settings, collection)
     else:
         collection = create_collection(client, target_name, settings)
 
@@ -245,6 +247,14 @@ def _write(
     def metadata(node: BaseNode) -> dict[str, Any]:
         return node_to_metadata_dict(node, remove_text=True, flat_metadata=False)
 
+    def store(batch: Sequence[BaseNode], texts: list[str], vectors: list[list[float]]) -> None:
+        collection.upsert(
+            ids=[n.node_id for n in batch],
+            embeddings=vectors,  # type: ignore[arg-type]
+            metadatas=[metadata(n) for n in batch],
+            documents=texts,
+        )
+
     for batch in _batches(reused, page):
         collection.update(ids=[n.node_id for n in batch], metadatas=[metadata(n) for n in batch])
     if not fresh:
@@ -253,18 +263,25 @@ def _write(
 
     embed_model = load_embedder(settings)
     batch_size = min(page, max(settings.embed_batch_size * 4, 64))
+    # Shortest first, as the model's own batches are: less padding to encode.
+    fresh = sorted(fresh, key=lambda n: len(n.get_content()))
     done = 0
-    with progress_bar("Embedding chunks", len(fresh), settings.show_progress) as advance:
+    # One batch is stored (metadata built, written to Chroma) while the model encodes the
+    # next: the model releases the GIL, so the two share the cores.
+    with (
+        progress_bar("Embedding chunks", len(fresh), settings.show_progress) as advance,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="remqa-upsert") as writer,
+    ):
+        pending: Future[None] | None = None
         for batch in _batches(fresh, batch_size):
             texts = [n.get_content() for n in batch]
             vectors = embed_model.get_text_embedding_batch(texts)
-            collection.upsert(
-                ids=[n.node_id for n in batch],
-                embeddings=vectors,  # type: ignore[arg-type]
-                metadatas=[metadata(n) for n in batch],
-                documents=texts,
-            )
+            if pending is not None:
+                pending.result()  # in order, and an error stops the ingest here
+            pending = writer.submit(store, batch, texts, vectors)
             advance(len(batch))
             done += len(batch)
             if on_progress:
                 on_progress(done, len(fresh))
+        if pending is not None:
+            pending.result()
