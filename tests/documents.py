@@ -87,3 +87,28 @@ REPORT_QUESTIONS = [
         "12.3 million kronor",
     ),
 ]
+
+
+def docx_bytes(paragraphs: list[str]) -> bytes:
+    """A real Word file holding these paragraphs (python-docx)."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """A small zip that unpacks to 50 MB: a .docx in name only."""
+    import io
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * 50_000_000)
+    return bomb.getvalue()

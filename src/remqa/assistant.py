@@ -6,10 +6,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from remqa.errors import IndexMissingError, QuestionError
-from remqa.models import Answer, IngestReport
+from remqa.models import AddReport, Answer, Documents, IngestReport
 from remqa.settings import Settings
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class Assistant:
         self._generation = ""  # of the index the retriever was loaded from
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        # One change to the documents at a time (ingest, add, remove); asking goes on meanwhile.
+        self._changing = threading.RLock()
 
     def ingest(
         self, rebuild: bool = False, on_progress: ProgressCallback | None = None
@@ -52,9 +55,56 @@ class Assistant:
         total)` is called as chunks are embedded."""
         from remqa.ingest.pipeline import run_ingest
 
-        report = run_ingest(self.settings, rebuild=rebuild, on_progress=on_progress)
-        self._retriever = None  # reload on next ask: the index changed
+        with self._changing:
+            report = run_ingest(self.settings, rebuild=rebuild, on_progress=on_progress)
+            self._retriever = None  # reload on next ask: the index changed
         return report
+
+    def documents(self) -> Documents:
+        """The indexed files (type, size, chunks, when indexed) and the skipped ones, with
+        the reason, as of the last ingest."""
+        from remqa.ingest.manifest import read_manifest
+
+        return read_manifest(self.settings.index_dir)
+
+    def add_documents(
+        self, uploads: Sequence[tuple[str, Path]], on_progress: ProgressCallback | None = None
+    ) -> AddReport:
+        """Save uploaded files (name as given, file on disk) into the corpus folder, each
+        checked and refused with a reason when unsafe or unreadable, then index them."""
+        from remqa.ingest.uploads import save_uploads
+
+        with self._changing:
+            outcomes = save_uploads(uploads, self.settings)
+            report = None
+            if any(o.ok and o.message != "already in the documents, unchanged" for o in outcomes):
+                report = self.ingest(on_progress=on_progress)
+        return AddReport(outcomes=outcomes, ingest=report)
+
+    def remove_document(
+        self, source: str, on_progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Move a corpus file to the corpus folder's `.trash/` (hidden, so never indexed) and
+        take its chunks out of the index."""
+        import shutil
+        from datetime import UTC, datetime
+
+        from remqa.errors import CorpusError
+
+        corpus = self.settings.corpus_dir.resolve()
+        path = (corpus / source).resolve()
+        indexed = {d.source for d in self.documents().documents}
+        if (
+            not path.is_relative_to(corpus) or path == corpus or not path.is_file()
+            or any(part.startswith(".") for part in path.relative_to(corpus).parts)
+            or source not in indexed | {s.source for s in self.documents().skipped}
+        ):  # fmt: skip
+            raise CorpusError(f"{source!r} is not a document of {corpus}/; pick one listed.")
+        with self._changing:
+            trash = corpus / ".trash" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            trash.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(path), str(trash / path.name))
+            return self.ingest(on_progress=on_progress)
 
     @property
     def index_settings(self) -> Settings:

@@ -55,6 +55,32 @@ class SkippedFile(BaseModel):
     reason: str
 
 
+class UploadOutcome(BaseModel):
+    """What became of one uploaded file."""
+
+    name: str = Field(description="The name it was uploaded with.")
+    saved_as: str | None = Field(None, description="Its file name in the corpus folder.")
+    ok: bool
+    message: str
+
+
+class DocumentEntry(BaseModel):
+    """One indexed file, as the Documents panel lists it."""
+
+    source: str
+    type: str
+    bytes: int
+    chunks: int
+    indexed_at: str = Field("", description="When its current version was indexed (UTC).")
+
+
+class Documents(BaseModel):
+    """The indexed files and the files the last ingest skipped, with why."""
+
+    documents: list[DocumentEntry] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list)
+
+
 class IngestReport(BaseModel):
     """What one ingest did."""
 
@@ -70,6 +96,13 @@ class IngestReport(BaseModel):
     chunks_deleted: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
+
+
+class AddReport(BaseModel):
+    """Files added from the page: each one's outcome, then what the ingest did."""
+
+    outcomes: list[UploadOutcome] = Field(default_factory=list)
+    ingest: IngestReport | None = None
 
 
 # Hand-over types between retrieval and answering: plain frozen dataclasses, as they are

@@ -40,6 +40,15 @@ class Settings(BaseSettings):
         "by every index (default: the user cache folder, e.g. ~/.cache/remqa/models).",
     )
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are skipped.")
+    max_upload_bytes: int = Field(
+        100_000_000, ge=1, description="Most bytes added from the page in one batch."
+    )
+    max_upload_files: int = Field(20, ge=1, description="Most files added from the page at once.")
+    allow_uploads: bool | None = Field(
+        None,
+        description="Adding and removing documents from the page. Unset: on when the chat is "
+        "bound to a loopback address or REMQA_AUTH is set; off otherwise.",
+    )
 
     top_k: int = Field(10, ge=1, le=50, description="Passages retrieved and read per question.")
     answerer: Literal["rules", "learned"] = Field(

@@ -32,7 +32,8 @@ from remqa.ingest.loaders import (
     extract_text,
     scan_corpus,
 )
-from remqa.models import IngestReport, SkippedFile
+from remqa.ingest.manifest import read_manifest, write_manifest
+from remqa.models import DocumentEntry, Documents, IngestReport, SkippedFile
 from remqa.progress import progress_bar
 from remqa.settings import Settings
 
@@ -230,7 +231,42 @@ def _ingest_locked(
         if settings.collection in {c.name for c in client.list_collections()}:
             client.delete_collection(settings.collection)
         collection.modify(name=settings.collection)
+    _record_documents(settings, files, indexed, nodes, report)
     return report
+
+
+def _record_documents(
+    settings: Settings,
+    files: list[CorpusFile],
+    indexed: dict[str, _IndexedFile],
+    nodes: Sequence[BaseNode],
+    report: IngestReport,
+) -> None:
+    """What the Documents panel lists: each indexed file (type, size, chunks, when its
+    current version was indexed) and each skipped one with the reason."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    before = {d.source: d.indexed_at for d in read_manifest(settings.index_dir).documents}
+    counts = Counter(str(n.metadata["source"]) for n in nodes)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    fresh = set(report.added) | set(report.changed)
+    unchanged = set(report.unchanged)
+    entries = []
+    for file in files:
+        if file.source in fresh:
+            chunks, when = counts[file.source], now
+        elif file.source in unchanged:
+            chunks, when = len(indexed[file.source].ids), before.get(file.source, "")
+        else:
+            continue  # skipped: listed with its reason below
+        entries.append(
+            DocumentEntry(
+                source=file.source, type=file.path.suffix.lower().lstrip("."),
+                bytes=file.path.stat().st_size, chunks=chunks, indexed_at=when,
+            )
+        )  # fmt: skip
+    write_manifest(settings.index_dir, Documents(documents=entries, skipped=report.skipped))
 
 
 def _write(
