@@ -1,27 +1,69 @@
-"""Regenerate docs/chat.png, the README's picture of the chat (needs Debian's chromium).
+"""Regenerate the README's pictures (needs Debian's chromium): docs/chat.png, the chat
+answering a question, and docs/documents.png, the Documents tab after adding a Word file.
+Works on a copy of corpus/ in a temporary folder; the repository is not changed.
 
 .venv/bin/python scripts/screenshot.py
 """
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
+import tempfile
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from remqa import Settings
 from remqa.chat.app import launch
 
 REPO = Path(__file__).resolve().parent.parent
+WORD_FILE = [
+    "Supplier notes, March",
+    "Our magnet supplier in Ningbo ships 4,200 neodymium magnets a month.",
+    "Delivery takes 26 days by sea to Rotterdam.",
+]
+
+
+def word_file(folder: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    for text in WORD_FILE:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    path = folder / "supplier-notes.docx"
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def chat_picture(page: Page) -> None:
+    box = page.locator("#remqa-question textarea")
+    box.fill("What is China's share of world rare earth production?")
+    box.press("Enter")
+    expect(page.locator("#remqa-sources mark").first).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(REPO / "docs" / "chat.png"))
+
+
+def documents_picture(page: Page, upload: Path) -> None:
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#remqa-upload input[type=file]").set_input_files([str(upload)])
+    page.locator("#remqa-add").click()
+    expect(page.locator("#remqa-docs-result")).to_contain_text("Indexed", timeout=120_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(REPO / "docs" / "documents.png"))
 
 
 def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = Settings(corpus_dir=REPO / "corpus", index_dir=REPO / "index", port=port)
+    work = Path(tempfile.mkdtemp(prefix="remqa-screenshot-"))
+    shutil.copytree(REPO / "corpus", work / "corpus")
+    settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", port=port)
     app, url = launch(settings, block=False)
     try:
         with sync_playwright() as p:
@@ -32,17 +74,13 @@ def main() -> None:
             page = browser.new_page(viewport={"width": 1280, "height": 820})
             page.goto(url)
             expect(page.locator("#remqa-status")).to_contain_text("chunks", timeout=120_000)
-            box = page.locator("#remqa-question textarea")
-            box.fill("What is China's share of world rare earth production?")
-            box.press("Enter")
-            expect(page.locator("#remqa-sources mark").first).to_be_visible(timeout=30_000)
-            page.wait_for_timeout(800)
-            out = REPO / "docs" / "chat.png"
-            page.screenshot(path=str(out))
+            chat_picture(page)
+            documents_picture(page, word_file(work))
             browser.close()
-            print(f"wrote {out}")
+        print("wrote docs/chat.png and docs/documents.png")
     finally:
         app.close()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -153,3 +153,78 @@ def test_poisoned_document_stays_inert_in_the_browser(
         tab.close()
     finally:
         app.close()
+
+
+def test_documents_tab_adds_a_word_file_answers_from_it_removes_it_and_keeps_the_chat(
+    browser: Browser, tiny_corpus: Path, make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    from tests.documents import docx_bytes
+
+    docx = tmp_path / "furnace.docx"
+    docx.write_bytes(
+        docx_bytes(["Furnace notes", "The vorpal furnace has 3,150 burners in six rows."])
+    )
+    # Long enough that indexing takes a moment and the progress bar can be seen.
+    manual = tmp_path / "kettle-manual.txt"
+    manual.write_text(
+        "\n\n".join(f"Kettle step {n}: rinse part {n} of the copper kettle with {n} ml of water."
+                    for n in range(600)),
+        encoding="utf-8",
+    )  # fmt: skip
+    settings = make_settings(tiny_corpus, port=free_port())
+    question = "How many burners does the vorpal furnace have?"
+    app, url = launch(settings, block=False)
+    try:
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        tab.goto(url)
+        expect(tab.locator("#remqa-status")).to_contain_text("2 documents", timeout=120_000)
+        tab.get_by_role("tab", name="Documents").click()
+        expect(tab.locator("#remqa-documents")).to_contain_text("zorblax.txt")
+        tab.locator("#remqa-upload input[type=file]").set_input_files([str(docx), str(manual)])
+        tab.locator("#remqa-add").click()
+        progress = tab.locator(".progress-text, .progress-bar").first
+        expect(progress).to_be_visible(timeout=30_000)  # the bar while it indexes...
+        expect(tab.locator("#remqa-docs-result")).to_contain_text("Indexed", timeout=120_000)
+        expect(tab.locator(".progress-text, .progress-bar")).to_have_count(0)  # ...and gone
+        expect(tab.locator("#remqa-documents")).to_contain_text("furnace.docx")
+        expect(tab.locator("#remqa-status")).to_contain_text("4 documents")
+
+        tab.get_by_role("tab", name="Chat").click()
+        ask(tab, question)
+        expect(tab.locator("#remqa-chat")).to_contain_text("3,150", timeout=30_000)
+        expect(tab.locator("#remqa-sources mark")).to_contain_text("3,150", timeout=30_000)
+        expect(tab.locator("#remqa-sources")).to_contain_text("furnace.docx")
+
+        tab.get_by_role("tab", name="Documents").click()
+        pick = tab.locator("#remqa-remove-pick input")
+        pick.fill("furnace.docx")
+        pick.press("Enter")
+        tab.locator("#remqa-remove").click()
+        expect(tab.locator("#remqa-docs-result")).to_contain_text("Remove furnace.docx")
+        tab.locator("#remqa-confirm").click()
+        expect(tab.locator("#remqa-docs-result")).to_contain_text("Removed", timeout=60_000)
+        expect(tab.locator("#remqa-documents")).not_to_contain_text("furnace.docx")
+
+        tab.get_by_role("tab", name="Chat").click()
+        ask(tab, question)
+        rows = tab.locator("#remqa-chat .message-row")
+        expect(rows).to_have_count(4, timeout=30_000)
+        expect(rows.last).to_contain_text("Not in the documents", timeout=30_000)
+        # The refusal's sources come with its last update: the turn is complete (and kept).
+        expect(tab.locator("#remqa-sources .remqa-refusal")).to_be_visible(timeout=30_000)
+
+        tab.reload()  # the conversation was kept in this browser
+        expect(tab.locator("#remqa-chat .message-row")).to_have_count(4, timeout=30_000)
+        expect(tab.locator("#remqa-chat")).to_contain_text("3,150")
+        with tab.expect_download() as download:
+            tab.locator("#remqa-download").click()
+        saved = Path(download.value.path()).read_text(encoding="utf-8")
+        assert f"## 1. {question}" in saved and "`furnace.docx`, characters" in saved
+        tab.locator("#remqa-clear").click()
+        expect(tab.locator("#remqa-chat .message-row")).to_have_count(0, timeout=30_000)
+        tab.reload()  # and Clear chat cleared it there too
+        expect(tab.locator("#remqa-status")).to_contain_text("documents", timeout=60_000)
+        expect(tab.locator("#remqa-chat .message-row")).to_have_count(0)
+        tab.close()
+    finally:
+        app.close()

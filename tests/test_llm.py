@@ -228,7 +228,7 @@ def test_chat_streams_the_draft_then_shows_the_checked_answer(
     app, url = launch(settings, block=False)
     try:
         job = Client(url, verbose=False).submit(GALLIUM, api_name="/chat")
-        updates = [chat[-1]["content"] for _, chat, _ in job]
+        updates = [update[1][-1]["content"] for update in job]
         final = job.result()
     finally:
         app.close()

@@ -1,29 +1,46 @@
 """The browser chat (Gradio): streamed answers with [n] markers, the cited passages beside.
 
-Each browser session keeps its own conversation (gr.State); questions from many people run
-concurrently, as answering only reads the index. Bound to loopback unless told otherwise,
-no share link, no analytics, and no route that serves the corpus or index folders.
+Each browser session keeps its own conversation, saved in that browser (gr.BrowserState) so
+it survives a reload; the server keeps no copy (only the short-lived Markdown file a download
+needs). Questions from many people run concurrently, as answering only reads the index. A
+Documents tab lists, adds, removes and re-indexes files when changes are allowed
+(chat/documents.py). Bound to loopback unless told otherwise, no share link, no analytics,
+and no route that serves the corpus or index folders.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from remqa.chat import transcript
+from remqa.chat.documents import (
+    UPLOAD_TYPES,
+    add_markdown,
+    changes_allowed,
+    documents_html,
+    ingest_line,
+)
 from remqa.chat.render import (
     CSS,
     HEAD,
     answer_markdown,
     draft_markdown,
+    escape_markdown,
     sources_html,
     status_markdown,
 )
 from remqa.errors import RemqaError
 from remqa.index.serving import hold_serving_lock
 from remqa.llm.backends import describe_backend
-from remqa.models import Answer
+from remqa.models import Answer, Documents
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -39,6 +56,7 @@ EXAMPLES = [
     "How many tons of rare earths does Brazil produce?",
 ]
 STREAM_WORDS = 4  # words per streamed update
+DOWNLOAD_SECONDS = 3600  # a conversation's Markdown file is deleted after an hour
 STREAM_PAUSE = 0.015  # seconds between updates: enough to read as it arrives, not to wait
 
 
@@ -54,33 +72,34 @@ def _stream(markdown: str) -> Iterator[str]:
         yield " ".join(words[:end])
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
+def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
     import gradio as gr
+
+    allowed, why_not = changes_allowed(assistant.settings, host)
+    downloads = Path(tempfile.mkdtemp(prefix="remqa-conversations-"))  # private: mode 0700
+    atexit.register(shutil.rmtree, downloads, ignore_errors=True)
 
     def status(progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008 (Gradio's idiom)
         """Loads (and on first use builds) the index, showing progress, then the status line."""
         progress(0, desc="Opening the index (building it if it is missing)…")
         assistant.ensure_ready(lambda done, total: progress(done / max(total, 1), desc="Indexing"))
-        retriever = assistant.retriever
-        documents = len({c.source for c in retriever.chunks})
-        backend = describe_backend(assistant.settings)
-        return status_markdown(documents, len(retriever.chunks), "all-MiniLM-L6-v2", backend)
+        return _status_line(assistant)
 
     def respond(
-        question: str, chat: list[dict[str, Any]], turns: list[tuple[str, Answer]]
+        question: str, chat: list[dict[str, Any]], turns: list[Any]
     ) -> Iterator[tuple[Any, ...]]:
         chat = [*chat, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
         answer = None
         try:
-            for part in assistant.ask_stream(question, history=turns):
+            for part in assistant.ask_stream(question, history=transcript.history(turns)):
                 if isinstance(part, Answer):
                     answer = part
                 else:  # an LLM's text as it arrives, before its figures are checked
                     chat[-1] = {"role": "assistant", "content": draft_markdown(part)}
-                    yield "", chat, turns, gr.update()
+                    yield "", chat, turns, gr.update(), gr.update(), gr.update()
         except RemqaError as exc:
             chat[-1] = {"role": "assistant", "content": f"> **Cannot ask that.** {exc}"}
-            yield "", chat, turns, gr.update()
+            yield "", chat, turns, gr.update(), gr.update(), gr.update()
             return
         assert answer is not None
         markdown = answer_markdown(answer)
@@ -88,10 +107,30 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         if answer.backend == "extractive":  # instant: shown word by word, as a stream would
             for partial in _stream(markdown):
                 chat[-1] = {"role": "assistant", "content": partial}
-                yield "", chat, turns, gr.update()
+                yield "", chat, turns, gr.update(), gr.update(), gr.update()
                 time.sleep(STREAM_PAUSE)
         chat[-1] = {"role": "assistant", "content": markdown}
-        yield "", chat, [*turns, (question, answer)], sources
+        turns = [*turns, transcript.turn(question, answer)]
+        # Kept in this browser with the same update that shows the answer: a reload right
+        # after it cannot lose it.
+        yield ("", chat, turns, sources, *keep(chat, turns))
+
+    def keep(chat: list[dict[str, Any]], turns: list[Any]) -> tuple[Any, ...]:
+        """The conversation into this browser's storage, and a fresh file to download."""
+        for old in downloads.glob("*.md"):  # a download is fetched at once; keep none long
+            if time.time() - old.stat().st_mtime > DOWNLOAD_SECONDS:
+                old.unlink(missing_ok=True)
+        path = downloads / f"remqa-conversation-{uuid.uuid4().hex[:8]}.md"
+        path.write_text(transcript.conversation_markdown(turns), encoding="utf-8")
+        return {"chat": chat, "turns": turns}, gr.update(value=str(path), interactive=bool(turns))
+
+    def restore(saved: Any) -> tuple[Any, ...]:
+        """The conversation this browser kept, after a reload (bad data: a fresh start)."""
+        try:
+            chat, turns = list(saved["chat"]), list(saved["turns"])
+        except (KeyError, TypeError):
+            chat, turns = [], []
+        return (chat, turns, *keep(chat, turns))
 
     def ask_api(question: str, previous_question: str = "") -> dict[str, Any]:
         """Answer `question` (optionally a follow-up to `previous_question`): the answer text,
@@ -102,43 +141,180 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         except RemqaError as exc:
             raise gr.Error(str(exc)) from None
 
+    def documents_api() -> dict[str, Any]:
+        """The indexed files (source, type, bytes, chunks, indexed_at) and the skipped ones
+        with the reason."""
+        return assistant.documents().model_dump()
+
+    def panel() -> tuple[Any, ...]:
+        docs = assistant.documents()
+        choices = [d.source for d in docs.documents] + [s.source for s in docs.skipped]
+        return documents_html(docs), gr.update(choices=choices, value=None), _status_line(assistant)
+
+    def require_allowed() -> None:
+        if not allowed:
+            raise gr.Error(why_not)
+
+    def add(files: list[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Save the uploaded files into the corpus folder and index them; each file's outcome
+        and the ingest in `report`."""
+        require_allowed()
+        uploads = [_upload(f) for f in files or []]
+        progress(0, desc="Checking and saving the files…")
+        try:
+            report = assistant.add_documents(uploads, _progress(progress))
+        except RemqaError as exc:
+            raise gr.Error(str(exc)) from None
+        return (add_markdown(report), *panel(), report.model_dump(), None)
+
+    def ask_remove(source: str | None) -> tuple[Any, ...]:
+        require_allowed()
+        if not source:
+            raise gr.Error("Pick a document to remove first.")
+        text = f"Remove **{escape_markdown(source)}** from the documents and the index?"
+        return text, gr.update(visible=True), gr.update(visible=True)
+
+    def remove(source: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Move `source` to the corpus folder's .trash/ and take it out of the index."""
+        require_allowed()
+        try:
+            report = assistant.remove_document(source or "", _progress(progress))
+        except RemqaError as exc:
+            raise gr.Error(str(exc)) from None
+        done = f"Removed {escape_markdown(source or '')} (kept in the corpus folder's .trash/). "
+        hide = gr.update(visible=False)
+        return (done + ingest_line(report), hide, hide, *panel(), report.model_dump())
+
+    def cancel_remove() -> tuple[Any, ...]:
+        hide = gr.update(visible=False)
+        return "", hide, hide
+
+    def reindex(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """The same as `remqa ingest`: bring the index in step with the corpus folder."""
+        require_allowed()
+        try:
+            report = assistant.ingest(on_progress=_progress(progress))
+        except RemqaError as exc:
+            raise gr.Error(str(exc)) from None
+        return (ingest_line(report), *panel(), report.model_dump())
+
     with gr.Blocks(title="remqa", analytics_enabled=False) as app:
         gr.Markdown("## remqa · answers quoted from your documents")
         status_line = gr.Markdown("Loading…", elem_id="remqa-status")
         turns = gr.State([])
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(
-                    label="Chat", height=520, elem_id="remqa-chat", sanitize_html=True,
-                    feedback_options=None, buttons=["copy"], latex_delimiters=[],
-                )  # fmt: skip
-                with gr.Row():
-                    box = gr.Textbox(
-                        placeholder="Ask about the documents…", show_label=False, scale=5,
-                        elem_id="remqa-question", max_length=assistant.settings.max_question_chars,
+        saved = gr.BrowserState(transcript.empty(), storage_key="remqa-conversation")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"), gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        label="Chat", height=520, elem_id="remqa-chat", sanitize_html=True,
+                        feedback_options=None, buttons=["copy"], latex_delimiters=[],
                     )  # fmt: skip
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="remqa-ask")
-                gr.Examples(EXAMPLES, inputs=box, label="Try")
-                clear = gr.Button("Clear chat", size="sm", elem_id="remqa-clear")
-            with gr.Column(scale=2):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(
-                    sources_html(Answer(question="", text=""), {}), elem_id="remqa-sources"
+                    with gr.Row():
+                        box = gr.Textbox(
+                            placeholder="Ask about the documents…", show_label=False, scale=5,
+                            elem_id="remqa-question",
+                            max_length=assistant.settings.max_question_chars,
+                        )  # fmt: skip
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="remqa-ask")
+                    gr.Examples(EXAMPLES, inputs=box, label="Try")
+                    with gr.Row():
+                        clear = gr.Button("Clear chat", size="sm", elem_id="remqa-clear")
+                        download = gr.DownloadButton(
+                            "Download conversation (.md)", size="sm", interactive=False,
+                            elem_id="remqa-download",
+                        )  # fmt: skip
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML(
+                        sources_html(Answer(question="", text=""), {}), elem_id="remqa-sources"
+                    )
+            with gr.Tab("Documents", id="documents"):
+                if not allowed:
+                    gr.Markdown(f"> {escape_markdown(why_not)}", elem_id="remqa-docs-off")
+                docs_table = gr.HTML(documents_html(Documents()), elem_id="remqa-documents")
+                upload = gr.File(
+                    file_count="multiple", file_types=UPLOAD_TYPES, interactive=allowed,
+                    label="Add documents (.txt .md .pdf .html .docx): drop files here or click",
+                    elem_id="remqa-upload",
+                )  # fmt: skip
+                add_button = gr.Button(
+                    "Add and index", variant="primary", interactive=allowed, elem_id="remqa-add"
                 )
-        outputs = [box, chatbot, turns, sources]
+                outcome = gr.Markdown(elem_id="remqa-docs-result")
+                with gr.Row():
+                    pick = gr.Dropdown(
+                        [], label="Remove a document", interactive=allowed, scale=3,
+                        allow_custom_value=True,  # checked on the server against the list
+                        elem_id="remqa-remove-pick",
+                    )  # fmt: skip
+                    remove_button = gr.Button(
+                        "Remove…", variant="stop", interactive=allowed, scale=1,
+                        elem_id="remqa-remove",
+                    )  # fmt: skip
+                with gr.Row():
+                    confirm = gr.Button(
+                        "Yes, remove it", variant="stop", visible=False, elem_id="remqa-confirm"
+                    )
+                    keep_it = gr.Button("Keep it", visible=False, elem_id="remqa-keep")
+                reindex_button = gr.Button(
+                    "Re-index all (same as `remqa ingest`)", interactive=allowed,
+                    elem_id="remqa-reindex",
+                )  # fmt: skip
+                report_json = gr.JSON(visible=False)
+        outputs = [box, chatbot, turns, sources, saved, download]
         # Clear stops an answer still on its way, so it cannot repaint the chat afterwards.
         asked: list[Any] = [
             send.click(respond, [box, chatbot, turns], outputs, api_name="chat"),
             box.submit(respond, [box, chatbot, turns], outputs, api_visibility="private"),
         ]
         clear.click(
-            lambda: ("", [], [], sources_html(Answer(question="", text=""), {})),
+            lambda: ("", [], [], sources_html(Answer(question="", text=""), {}), *keep([], [])),
             None, outputs, api_visibility="private", cancels=asked,
         )  # fmt: skip
-        app.load(status, None, status_line, api_visibility="private")
+        documents_out = [docs_table, pick, status_line]
+        changing: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": "documents"}
+        add_button.click(
+            add, [upload], [outcome, *documents_out, report_json, upload],
+            api_name="add_documents", **changing,
+        )  # fmt: skip
+        remove_button.click(
+            ask_remove, [pick], [outcome, confirm, keep_it], api_visibility="private"
+        )
+        confirm.click(
+            remove, [pick], [outcome, confirm, keep_it, *documents_out, report_json],
+            api_name="remove_document", **changing,
+        )  # fmt: skip
+        keep_it.click(cancel_remove, None, [outcome, confirm, keep_it], api_visibility="private")
+        reindex_button.click(
+            reindex, None, [outcome, *documents_out, report_json], api_name="reindex", **changing
+        )
+        app.load(status, None, status_line, api_visibility="private").then(
+            panel, None, documents_out, api_visibility="private"
+        )
+        app.load(restore, [saved], [chatbot, turns, saved, download], api_visibility="private")
         gr.api(ask_api, api_name="ask")  # type: ignore[attr-defined]
+        gr.api(documents_api, api_name="documents")  # type: ignore[attr-defined]
     blocks: gr.Blocks = app
     return blocks
+
+
+def _status_line(assistant: Assistant) -> str:
+    retriever = assistant.retriever
+    documents = len({c.source for c in retriever.chunks})
+    backend = describe_backend(assistant.settings)
+    return status_markdown(documents, len(retriever.chunks), "all-MiniLM-L6-v2", backend)
+
+
+def _upload(file: Any) -> tuple[str, Path]:
+    """(the name the browser sent, the file Gradio saved) for one uploaded file."""
+    path = Path(getattr(file, "name", None) or str(file))
+    original = getattr(file, "orig_name", None) or path.name
+    return str(original), path
+
+
+def _progress(progress: Any) -> Callable[[int, int], None]:
+    return lambda done, total: progress(done / max(total, 1), desc=f"Indexing: {done}/{total}")
 
 
 def launch(settings: Settings, host: str | None = None, port: int | None = None,
@@ -151,7 +327,7 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None,
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     hold_serving_lock(settings)
     assistant = Assistant(settings)
-    app = build_app(assistant)
+    app = build_app(assistant, host or settings.host)
     app.queue(default_concurrency_limit=8)
     auth = settings.auth_pair()
     theme = gr.themes.Soft(

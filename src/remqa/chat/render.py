@@ -127,6 +127,10 @@ CSS = """
 .remqa-checks ul { padding-left: 1.2em; margin: 4px 0; }
 .remqa-check-removed { color: #b91c1c; }
 .remqa-check-supported { color: #15803d; }
+.remqa-docs { border-collapse: collapse; width: 100%; font-size: 0.92em; }
+.remqa-docs th, .remqa-docs td { border-bottom: 1px solid var(--border-color-primary);
+  padding: 4px 8px; text-align: left; }
+.remqa-skipped { margin-top: 10px; color: #92400e; }
 .remqa-sources-for { color: var(--body-text-color-subdued); font-size: 0.9em; margin-bottom: 6px; }
 .remqa-refusal { border-left: 4px solid #d97706; background: #fffbeb; color: #92400e;
   padding: 8px 12px; border-radius: 4px; }

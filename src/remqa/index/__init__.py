@@ -1,4 +1,5 @@
-"""The index: embedding models (ONNX Runtime and PyTorch), the Chroma client and store,
+"""The index: embedding models (ONNX Runtime and PyTorch) and the per-machine cache of their
+ONNX exports (made in a child process), the Chroma client and store,
 index metadata (signature, generation), migration to a Chroma server, and the locks that
 keep ingest and serving apart.
 
