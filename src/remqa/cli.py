@@ -82,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Start the browser chat (Gradio) on http://HOST:PORT. Answers stream in with "
         "[n] markers; the cited passages show beside them. Bound to 127.0.0.1 unless --host says "
         "otherwise; set REMQA_AUTH=user:password to require a login. Builds a missing index "
-        "first, with progress on the page.",
+        "first, with progress on the page. Its Documents tab adds (.txt .md .pdf .html .docx), "
+        "lists, removes and re-indexes files; that is on for a loopback address or with "
+        "REMQA_AUTH, else only with REMQA_ALLOW_UPLOADS=true.",
     )
     serve.add_argument("--host", help="address to bind (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
