@@ -268,10 +268,13 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
             send.click(respond, [box, chatbot, turns], outputs, api_name="chat"),
             box.submit(respond, [box, chatbot, turns], outputs, api_visibility="private"),
         ]
-        clear.click(
-            lambda: ("", [], [], sources_html(Answer(question="", text=""), {}), *keep([], [])),
-            None, outputs, api_visibility="private", cancels=asked,
-        )  # fmt: skip
+
+        def start_over() -> tuple[Any, ...]:
+            return ("", [], [], sources_html(Answer(question="", text=""), {}), *keep([], []))
+
+        # Both Clear chat and the chat box's own bin empty it, here and in the browser.
+        clear.click(start_over, None, outputs, api_visibility="private", cancels=asked)
+        chatbot.clear(start_over, None, outputs, api_visibility="private", cancels=asked)
         documents_out = [docs_table, pick, status_line]
         changing: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": "documents"}
         add_button.click(

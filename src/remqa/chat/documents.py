@@ -82,9 +82,10 @@ def add_markdown(report: AddReport) -> str:
     lines = [
         f"- {'✓' if o.ok else '✗'} **{_md(o.name)}**: {_md(o.message)}" for o in report.outcomes
     ]
+    text = "\n".join(lines) or "No files given."
     if report.ingest is not None:
-        lines.append(ingest_line(report.ingest))
-    return "\n".join(lines) or "No files given."
+        text += "\n\n" + ingest_line(report.ingest)
+    return text
 
 
 def ingest_line(report: IngestReport) -> str:
