@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
@@ -75,7 +76,13 @@ def test_changes_are_refused_on_a_network_address_without_a_login(
     Assistant(settings).ingest()
     app, _ = launch(settings, block=False)
     try:
-        client = Client(f"http://127.0.0.1:{settings.port}/", verbose=False)
+        url = f"http://127.0.0.1:{settings.port}/"
+        page = httpx.get(url + "config", timeout=30).json()  # what the page is built from
+        notices = [c.get("props", {}).get("value") for c in page["components"]
+                   if c.get("props", {}).get("elem_id") == "remqa-docs-off"]  # fmt: skip
+        shown = str(notices[0]).replace("\\", "") if notices else ""  # Markdown escapes gone
+        assert "REMQA_AUTH" in shown and "listens on 0.0.0.0" in shown
+        client = Client(url, verbose=False)
         with pytest.raises(AppError, match="REMQA_AUTH"):
             client.predict(_uploads(tmp_path), api_name="/add_documents")
         with pytest.raises(AppError, match="REMQA_AUTH"):
