@@ -158,6 +158,10 @@ def test_remove_moves_the_file_to_trash_and_its_answers_go(
     for bad in ("../corpus/notes/flumbit.md", "/etc/passwd", ".trash", "nothing.txt", ""):
         with pytest.raises(CorpusError, match="not a document"):
             assistant.remove_document(bad)
+    with pytest.raises(CorpusError, match="only document"):  # the index would be left stale
+        assistant.remove_document("notes/flumbit.md")
+    assert (tiny_corpus / "notes" / "flumbit.md").exists()
+    assert "7,300" in assistant.ask("How many tonnes of flumbit were harvested in 2021?").text
 
 
 @pytest.mark.parametrize(

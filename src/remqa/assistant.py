@@ -100,6 +100,8 @@ class Assistant:
             or source not in indexed | {s.source for s in self.documents().skipped}
         ):  # fmt: skip
             raise CorpusError(f"{source!r} is not a document of {corpus}/; pick one listed.")
+        if len(indexed - {source}) == 0:  # an index needs a document: keep it answering
+            raise CorpusError(f"{source} is the only document; add another before removing it.")
         with self._changing:
             trash = corpus / ".trash" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             trash.mkdir(parents=True, exist_ok=True)
