@@ -69,6 +69,22 @@ def test_add_ask_list_remove_and_reindex_through_the_api(
     assert "9 kilograms" in client.predict("How heavy is the brass bell?", api_name="/ask")["text"]
 
 
+def test_a_file_over_the_limit_is_refused_as_it_arrives(
+    tiny_corpus: Path, make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    settings = make_settings(tiny_corpus, port=free_port(), max_file_bytes=50_000)
+    Assistant(settings).ingest()
+    app, url = launch(settings, block=False)
+    try:
+        big = tmp_path / "big.txt"
+        big.write_text("word " * 20_000, encoding="utf-8")  # 100 kB
+        with pytest.raises(Exception, match="(?i)size|large|exceed"):
+            Client(url, verbose=False).predict([handle_file(str(big))], api_name="/add_documents")
+        assert not (tiny_corpus / "big.txt").exists()
+    finally:
+        app.close()
+
+
 def test_changes_are_refused_on_a_network_address_without_a_login(
     tiny_corpus: Path, make_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:

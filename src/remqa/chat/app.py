@@ -354,5 +354,7 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None,
         head=HEAD,
         ssr_mode=False,
         mcp_server=False,
+        # A file over the per-file limit is refused as it arrives, before it fills the disk.
+        max_file_size=settings.max_file_bytes,
     )
     return app, url
