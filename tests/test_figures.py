@@ -537,6 +537,8 @@ def test_no_catastrophic_backtracking(text: str) -> None:
         ("meadows of 38 hectares", "quantity", "ha", 38.0),
         ("a 415 W module", "quantity", "W", 415.0),
         ("discharges 2,900 m3/s", "quantity", "m3/s", 2900.0),
+        ("reaches 3,150 kelvin at full load", "quantity", "K", 3150.0),
+        ("a $5K grant", "money", "USD", 5000.0),  # the symbol K stays "thousand"
     ],
 )
 def test_units_of_measure_and_currencies(text: str, kind: str, unit: str, value: float) -> None:

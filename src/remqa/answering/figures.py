@@ -119,6 +119,7 @@ _MEASURE_WORDS = {
     "Pa": "pascal|pascals",
     "°C": "degrees celsius",
     "°F": "degrees fahrenheit",
+    "K": "kelvin|kelvins",
     "km/h": "kilometres per hour|kilometers per hour",
     "mph": "miles per hour",
     "m/s": "metres per second|meters per second",
@@ -137,7 +138,7 @@ DIMENSIONS = {
     "volume": {"m3", "l", "gal", "bbl"},
     "speed": {"km/h", "mph", "m/s"},
     "power": {"W", "kW", "MW", "GW"},
-    "temperature": {"°C", "°F"},
+    "temperature": {"°C", "°F", "K"},
 }
 _MEASURES: dict[str, tuple[FigureKind, str, float]] = {
     spelling.lower(): ("quantity", unit, 1.0)
