@@ -72,12 +72,12 @@ class Assistant:
     ) -> AddReport:
         """Save uploaded files (name as given, file on disk) into the corpus folder, each
         checked and refused with a reason when unsafe or unreadable, then index them."""
-        from remqa.ingest.uploads import save_uploads
+        from remqa.ingest.uploads import UNCHANGED, save_uploads
 
         with self._changing:
             outcomes = save_uploads(uploads, self.settings)
             report = None
-            if any(o.ok and o.message != "already in the documents, unchanged" for o in outcomes):
+            if any(o.ok and o.message != UNCHANGED for o in outcomes):
                 report = self.ingest(on_progress=on_progress)
         return AddReport(outcomes=outcomes, ingest=report)
 
@@ -93,11 +93,12 @@ class Assistant:
 
         corpus = self.settings.corpus_dir.resolve()
         path = (corpus / source).resolve()
-        indexed = {d.source for d in self.documents().documents}
+        listed = self.documents()
+        indexed = {d.source for d in listed.documents}
         if (
             not path.is_relative_to(corpus) or path == corpus or not path.is_file()
             or any(part.startswith(".") for part in path.relative_to(corpus).parts)
-            or source not in indexed | {s.source for s in self.documents().skipped}
+            or source not in indexed | {s.source for s in listed.skipped}
         ):  # fmt: skip
             raise CorpusError(f"{source!r} is not a document of {corpus}/; pick one listed.")
         if len(indexed - {source}) == 0:  # an index needs a document: keep it answering

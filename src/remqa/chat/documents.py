@@ -6,6 +6,7 @@ import html
 import ipaddress
 from datetime import datetime
 
+from remqa.chat.render import escape_markdown
 from remqa.models import AddReport, Documents, IngestReport
 from remqa.settings import Settings
 
@@ -40,11 +41,14 @@ def _is_loopback(host: str) -> bool:
 
 
 def _size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return str(n)
+    if n < 1024:
+        return f"{n:,} bytes"
+    value, unit = n / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.1f} {unit}"
 
 
 def _when(stamp: str) -> str:
@@ -80,7 +84,8 @@ def documents_html(documents: Documents) -> str:
 def add_markdown(report: AddReport) -> str:
     """One line per uploaded file, then what the ingest did."""
     lines = [
-        f"- {'✓' if o.ok else '✗'} **{_md(o.name)}**: {_md(o.message)}" for o in report.outcomes
+        f"- {'✓' if o.ok else '✗'} **{escape_markdown(o.name)}**: {escape_markdown(o.message)}"
+        for o in report.outcomes
     ]
     text = "\n".join(lines) or "No files given."
     if report.ingest is not None:
@@ -94,9 +99,3 @@ def ingest_line(report: IngestReport) -> str:
         f"{len(report.removed)} removed; {report.chunks_embedded} chunks embedded, "
         f"{report.chunks_total} in the index ({report.seconds:.1f} s)."
     )
-
-
-def _md(text: str) -> str:
-    from remqa.chat.render import escape_markdown
-
-    return escape_markdown(text)

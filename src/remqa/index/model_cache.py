@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import subprocess
 import sys
 from importlib.metadata import version
@@ -51,7 +52,7 @@ def weights_digest(weights: Path, cache: Path) -> str:
     digest = hashlib.sha256(weights.read_bytes()).hexdigest()
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_name(f".{memo.name}.tmp{id(known)}")
+        partial = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
         partial.write_text(json.dumps({**known, stamp: digest}), encoding="utf-8")
         partial.replace(memo)
     except OSError:

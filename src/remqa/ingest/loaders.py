@@ -31,6 +31,7 @@ class CorpusFile:
     source: str  # path relative to the corpus folder, with forward slashes
     path: Path
     content_hash: str  # sha256 of the raw bytes
+    size: int = 0  # bytes, as found by the scan
 
 
 def scan_corpus(corpus_dir: Path, max_file_bytes: int) -> tuple[list[CorpusFile], dict[str, str]]:
@@ -59,7 +60,7 @@ def scan_corpus(corpus_dir: Path, max_file_bytes: int) -> tuple[list[CorpusFile]
             )
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        files.append(CorpusFile(source=source, path=path, content_hash=digest))
+        files.append(CorpusFile(source=source, path=path, content_hash=digest, size=size))
     return files, skipped
 
 

@@ -263,7 +263,7 @@ def _record_documents(
         entries.append(
             DocumentEntry(
                 source=file.source, type=file.path.suffix.lower().lstrip("."),
-                bytes=file.path.stat().st_size, chunks=chunks, indexed_at=when,
+                bytes=file.size, chunks=chunks, indexed_at=when,
             )
         )  # fmt: skip
     write_manifest(settings.index_dir, Documents(documents=entries, skipped=report.skipped))

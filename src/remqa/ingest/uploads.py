@@ -25,6 +25,7 @@ from remqa.models import UploadOutcome
 from remqa.settings import Settings
 
 MAX_NAME_CHARS = 120
+UNCHANGED = "already in the documents, unchanged"  # the same bytes under the same name
 # Names Windows reserves whatever the extension: refused as file names on a shared drive.
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(1, 10)}
 _UNSAFE = re.compile(r"[^\w .()\-+,&@']", re.UNICODE)
@@ -142,7 +143,7 @@ def _store(path: Path, name: str, corpus: Path, shown: str) -> UploadOutcome:
     existing = corpus / name
     if existing.exists() and existing.read_bytes() == data:
         return UploadOutcome(name=shown, saved_as=name, ok=True,
-                             message="already in the documents, unchanged")  # fmt: skip
+                             message=UNCHANGED)  # fmt: skip
     saved = _free_name(corpus, name)
     target = (corpus / saved).resolve()
     if target.parent != corpus:  # cannot happen with a safe name; never write elsewhere
