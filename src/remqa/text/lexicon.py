@@ -1,0 +1,88 @@
+"""General English word relations from WordNet: which words may stand for a word of the
+question (synonyms of its common senses, derived forms, "Chinese" for China, "Tokyo" for
+Japan) and which mean its opposite ("smallest" for "largest").
+
+The data (lexicon.json.gz, about 2 MB) is built from Princeton WordNet 3.0 by
+scripts/build_lexicon.py and is about no document in particular. Looked up by base form:
+"largest" -> "large", "mines" -> "mine", "mice" -> "mouse", as WordNet's own morphology does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+LEXICON = Path(__file__).with_name("lexicon.json.gz")
+
+# WordNet's detachment rules (wndb morphy): inflected ending -> base ending.
+_ENDINGS = (
+    ("ies", "y"), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"),
+    ("men", "man"), ("s", ""), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""),
+    ("ing", "e"), ("ing", ""), ("est", ""), ("est", "e"), ("er", ""), ("er", "e"),
+)  # fmt: skip
+
+
+class _Lexicon(NamedTuple):
+    related: dict[str, list[str]]
+    opposite: dict[str, list[str]]
+    exceptions: dict[str, str]  # irregular inflections: "mice" -> "mouse"
+    known: frozenset[str]  # every word with an entry
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    data = json.loads(gzip.decompress(LEXICON.read_bytes()))
+    known = frozenset(data["related"].keys() | data["opposite"].keys())
+    return _Lexicon(data["related"], data["opposite"], data["exceptions"], known)
+
+
+@lru_cache(maxsize=8192)
+def base_forms(word: str) -> tuple[str, ...]:
+    """The word and the base forms WordNet knows it by ("largest" -> "largest", "large")."""
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    lexicon = _lexicon()
+    forms = [word]
+    if word in lexicon.exceptions:
+        forms.append(lexicon.exceptions[word])
+    for ending, base in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            forms.append(word[: len(word) - len(ending)] + base)
+    # a doubled consonant before the ending: "biggest" -> "big", "stopped" -> "stop"
+    for ending in ("est", "er", "ed", "ing"):
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and stem[-1] == stem[-2]:
+            forms.append(stem[:-1])
+    return tuple(f for f in dict.fromkeys(forms) if f == word or f in lexicon.known)
+
+
+@lru_cache(maxsize=8192)
+def related_words(word: str) -> tuple[str, ...]:
+    """Words (some of several words) that may stand for `word`; empty when WordNet has none."""
+    related = _lexicon().related
+    forms = base_forms(word)
+    return tuple(dict.fromkeys(w for base in forms for w in [base, *related.get(base, ())]))
+
+
+@lru_cache(maxsize=8192)
+def opposite_words(word: str) -> tuple[str, ...]:
+    """Antonyms of the word's common senses: "largest" -> "small", "import" -> "export"."""
+    opposite = _lexicon().opposite
+    return tuple(dict.fromkeys(w for base in base_forms(word) for w in opposite.get(base, ())))
+
+
+def in_compounds(words: list[str]) -> set[int]:
+    """Positions of words that are part of a two- or three-word expression WordNet lists
+    ("rare earth", "balance of trade"): such a word means what the whole does, so it is
+    matched as written ("earth" in "rare earth" is not the world)."""
+    known = _lexicon().known
+    lower = [w.lower() for w in words]
+    found: set[int] = set()
+    for n in (2, 3):
+        for i in range(len(lower) - n + 1):
+            last = base_forms(lower[i + n - 1])
+            if any(" ".join([*lower[i : i + n - 1], b]) in known for b in last):
+                found.update(range(i, i + n))
+    return found
