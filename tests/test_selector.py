@@ -138,3 +138,25 @@ def test_learned_answerer_refuses_below_its_threshold(
     # A figure question with no figure of the asked kind is refused whatever the model says.
     lenient = Assistant(make_settings(corpus, answerer="learned", refusal_threshold=0.0))
     assert lenient.ask("What percentage of the power does the zorblax reactor export?").refused
+
+
+GUILD = {"guild.txt": "The movement which became the guild began in the mid-18th century.\n"}
+
+
+def test_learned_answerer_answers_when_without_a_year(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", GUILD)
+    assistant = Assistant(make_settings(corpus, answerer="learned"))
+    answer = assistant.ask("When did the movement that became the guild begin?")
+    assert not answer.refused and "mid-18th century" in answer.text
+
+
+def test_antonym_and_negation_features() -> None:
+    from remqa.answering.features import _antonym, _lemmas, _negated
+    from remqa.text.words import tokenize
+
+    question = tokenize("What is the smallest denomination?")
+    assert _antonym(question, _lemmas(tokenize("It is the largest denomination."))) == 1.0
+    assert _antonym(question, _lemmas(tokenize("It is the smallest denomination."))) == 0.0
+    assert _negated(tokenize("It isn't clean.")) and not _negated(tokenize("It is clean."))

@@ -26,6 +26,12 @@ from remqa.text.words import expand_query, find_acronyms, spells_acronym, stems_
         ("Which company makes the magnets?", set(), None),
         ("Who announced the eightfold rise?", set(), None),
         ("Where is the mine located?", set(), None),
+        # A cue word asks for a figure only when it is what the question asks about.
+        ("What is China's stake in scandium mining?", {"percent"}, None),
+        ("Contrast Russia's portion of reserves with its portion of output.", {"percent"}, None),
+        ("What part of the Rhine flows through the city?", set(), None),
+        ("A small fraction of the flow goes to what lake?", set(), None),
+        ("The church supports federal funding for what purpose?", set(), None),
     ],
 )
 def test_expected_answer_kind(question: str, kinds: set[str], unit: str | None) -> None:
@@ -148,3 +154,9 @@ def test_brackets_after_a_figure_say_what_it_is() -> None:
     for subject, expected in (("gallium", "$430 million"), ("germanium", "$230 million")):
         tokens = [(t, 1.0) for t in tokenize(sentence) if t.text == subject]
         assert bind(sentence, figures, money, tokens)[0][0].text == expected
+
+
+def test_words_of_an_expression_are_matched_as_written() -> None:
+    terms = {t.text: t for t in analyze("How large are Russia's rare earth reserves?").terms}
+    assert terms["rare"].literal and terms["earth"].literal
+    assert not terms["reserves"].literal

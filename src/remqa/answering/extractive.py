@@ -64,7 +64,7 @@ SIMILAR_ENOUGH = 0.5  # a paraphrase of the question, even with few words in com
 MIN_TEXT_SIMILARITY = 0.35
 DEMONSTRATIVES = {"this", "these", "such", "those"}  # "this measure was applied to Japan"
 ANAPHORS = {"this", "it", "it's", "these", "they", "he", "she", "that", "its", "their", "his"}
-_ORDINAL = re.compile(
+ORDINAL = re.compile(
     r"\b(\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
     re.IGNORECASE,
 )
@@ -107,8 +107,9 @@ class Candidate:
 
 
 @lru_cache(maxsize=4096)
-def _term_forms(word: str) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(form) for form in variants(word))
+def _term_forms(word: str, literal: bool = False) -> tuple[tuple[str, ...], ...]:
+    forms = variants(word)
+    return tuple(tuple(form) for form in (forms[:1] if literal else forms))
 
 
 def match_term(
@@ -117,10 +118,14 @@ def match_term(
     """The tokens that spell the term, one of its aliases or synonyms, or an acronym whose
     long form holds it ("rare" is in "REM" when the corpus defines rare earth metals (REM))."""
     found: list[Token] = []
-    for form in _term_forms(term.text):
+    for k, form in enumerate(_term_forms(term.text, term.literal)):
         n = len(form)
         for i in range(len(tokens) - n + 1):
-            if all(stems_match(form[j], tokens[i + j].stem) for j in range(n)):
+            if all(stems_match(form[j], tokens[i + j].stem) for j in range(n)) and (
+                # another name for a name is a name: "Beijing" for China, not "recent" for
+                # the Holocene (also called the Recent epoch)
+                k == 0 or not term.entity or tokens[i].capitalized
+            ):
                 found.extend(tokens[i : i + n])
     if acronyms:
         found.extend(
@@ -156,8 +161,11 @@ class ExtractiveAnswerer:
 
     def term_weight(self, term: Term) -> float:
         """A rare word says more about what is asked than a common one."""
-        weights = [self.stats.idf(form[0]) for form in _term_forms(term.text)]
-        present = [w for w in weights if w < self.stats.max_idf()]
+        weights = [self.stats.idf(form[0]) for form in _term_forms(term.text, term.literal)]
+        # The word's own rarity when the corpus uses it; else that of a word standing for it.
+        present = [w for w in weights[:1] if w < self.stats.max_idf()] or [
+            w for w in weights[1:] if w < self.stats.max_idf()
+        ]
         if not present:  # "Californian": weigh it as the corpus's "California"
             present = [self.stats.idf(s) for s in self.stats.related_stems(term.stem)]
         # A word the corpus never uses cannot tell passages apart; count it as ordinary.
@@ -322,7 +330,8 @@ class ExtractiveAnswerer:
         closeness in meaning to the question."""
         cands = self.candidates(analysis, passages)
         if query_vector is not None and self.similarity is not None and cands:
-            scores = self.similarity.scores(query_vector, [c.text for c in cands])
+            # "This was announced by ...": a sentence that refers back is read with its context
+            scores = self.similarity.scores(query_vector, [c.meaning_text for c in cands])
             for cand, sim in zip(cands, scores, strict=True):
                 cand.similarity = sim
         return cands
@@ -366,7 +375,7 @@ class ExtractiveAnswerer:
             )
         if analysis.wants_name and not cand.new_names:
             return False  # "Which official ...": the sentence must name someone
-        if analysis.wants_rank and not _ORDINAL.search(cand.text):
+        if analysis.wants_rank and not ORDINAL.search(cand.text):
             return False
         if self.similarity is not None and cand.similarity < MIN_TEXT_SIMILARITY:
             return False  # shares a word or two with the question, but not its meaning

@@ -11,14 +11,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from remqa.answering.answer_types import ANSWER_TYPES, AnswerType, typed_spans
-from remqa.text.words import STOPWORDS, tokenize
+from remqa.text.lexicon import base_forms, in_compounds, opposite_words, related_words
+from remqa.text.words import STOPWORDS, stem, tokenize
 
 if TYPE_CHECKING:
     from remqa.answering.extractive import Candidate
     from remqa.answering.question import QuestionAnalysis
+    from remqa.text.words import Token
 
 BASE_FEATURES = (
     "cos",
@@ -51,6 +54,9 @@ BASE_FEATURES = (
     "span_distance",
     "number_missing",
     "swapped_word",
+    "antonym",
+    "negation_mismatch",
+    "related_coverage",
 )
 TYPE_FEATURES = tuple(f"type_{t}" for t in ANSWER_TYPES) + tuple(
     f"type_{t}_span" for t in ANSWER_TYPES
@@ -90,6 +96,33 @@ def _swapped(missing: Sequence[str], stems: Sequence[str]) -> float:
                 theirs = _trigrams(other)
                 best = max(best, len(grams & theirs) / len(grams | theirs))
     return best
+
+
+_NEGATIONS = frozenset({"not", "never", "no", "none", "nor", "neither", "without", "nothing"})
+
+
+def _negated(tokens: Sequence[Token]) -> bool:
+    return any(t.text.lower() in _NEGATIONS or t.text.lower().endswith("n't") for t in tokens)
+
+
+def _lemmas(tokens: Sequence[Token]) -> set[str]:
+    return {form for t in tokens for form in base_forms(t.text)}
+
+
+def _antonym(question: Sequence[Token], sentence: set[str]) -> float:
+    """1 when a word of the question is missing and its opposite is there: "the smallest
+    denomination" against "the largest denomination", "northward" against "southward"."""
+    for token in question:
+        forms = set(base_forms(token.text))
+        if not forms & sentence and any(o in sentence for o in opposite_words(token.text)):
+            return 1.0
+    return 0.0
+
+
+@lru_cache(maxsize=8192)
+def _related_stems(word: str) -> frozenset[str]:
+    """Stems of the word and of the words that may stand for it (remqa.text.lexicon)."""
+    return frozenset(stem(w) for w in related_words(word) if " " not in w) | {stem(word)}
 
 
 def _lcs(a: Sequence[str], b: Sequence[str]) -> int:
@@ -140,6 +173,14 @@ def feature_rows(
     by_cos = sorted(range(len(cands)), key=lambda i: -cands[i].similarity)
     cos_rank = {i: r for r, i in enumerate(by_cos)}
     top_score = max(c.passage.score for c in cands) or 1.0
+    question_tokens = tokenize(analysis.text)
+    question_negated = _negated(question_tokens)
+    compounds = in_compounds([t.text for t in question_tokens])
+    content = [t for t in question_tokens if t.text.lower() not in STOPWORDS and len(t.text) > 1]
+    forms = {
+        t.start: {t.stem} if i in compounds else _related_stems(t.text.lower())
+        for i, t in enumerate(question_tokens)
+    }
     rows = []
     for i, c in enumerate(cands):
         stems = stems_of[i]
@@ -156,6 +197,11 @@ def feature_rows(
             else 1.0
         )
         words = {t.text for t in tokens}
+        context_tokens = tokenize(c.context) if c.context else []
+        here = {t.stem for t in tokens} | {t.stem for t in context_tokens}
+        related = sum(idf(t.stem) for t in content if forms[t.start] & here) / (
+            sum(idf(t.stem) for t in content) or 1.0
+        )
         base = [
             c.similarity,
             c.similarity - best_cos,
@@ -187,6 +233,9 @@ def feature_rows(
             distance,
             float(bool(asked_numbers - words)),
             _swapped(missing, stems),
+            _antonym(content, _lemmas(tokens)),
+            float(question_negated != _negated(tokens)),
+            related,
         ]
         types = [float(kind == t) for t in ANSWER_TYPES]
         typed = [float(kind == t and bool(spans)) for t in ANSWER_TYPES]

@@ -2,18 +2,23 @@
 answerer, chosen by the learned selector (selector.py) instead of hand-set weights, refused
 below a calibrated probability, and led by a short answer of the asked type.
 
+A question asking for a figure (how many, how much, what share, what year) goes to the
+figure binding first (ExtractiveAnswerer): a figure is only given from a sentence holding
+one of the asked kind tied to what was asked, and when no sentence holds one the answer is a
+refusal, whatever the model would have said. A "when" question the binding cannot answer
+("in the mid-18th century") falls through to the selector.
+
 Opt-in while it is brought up to the rule-based answerer on the bundled eval:
 REMQA_ANSWERER=learned. `remqa eval --set squad` uses it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from remqa.answering.answer_types import AnswerType, answer_type, typed_spans
-from remqa.answering.extractive import Candidate, ExtractiveAnswerer, cite, compose
+from remqa.answering.extractive import ORDINAL, Candidate, ExtractiveAnswerer, cite, compose
 from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.question import QuestionAnalysis
 from remqa.answering.selector import SPAN_MIN_PROBABILITY, Selector, load_selector
@@ -26,8 +31,6 @@ from remqa.text.words import tokenize
 EXTRA_SHARE = 0.5
 EXTRA_COVERAGE = 0.8
 MAX_EXTRA_PENALTY = 0.7
-FIGURE_TYPES = {"count", "amount", "measure"}  # answer types whose answer is a figure
-_MEASURED = re.compile(r"[%$€£¥]|\bper ?cent\b")  # a share or an amount is not a count
 
 
 class LearnedAnswerer:
@@ -65,24 +68,16 @@ class LearnedAnswerer:
     ) -> list[Candidate]:
         return self.measure.scored_candidates(analysis, passages, query_vector)
 
-    def _eligible(self, cand: Candidate, analysis: QuestionAnalysis, kind: AnswerType) -> bool:
-        """Rules that hold whatever the model says. A question asking for an amount of money,
-        a share or a multiple is only answered by a sentence holding one tied to the
-        question's subject: an answer must never give a figure for the wrong thing. "How
-        many" and an open "how much" need a number, "what year" a date. Only questions whose
-        question words ask for a figure are held to this ("what part of the river" is not)."""
-        if kind not in FIGURE_TYPES and analysis.kinds != {"year"}:
-            return True
-        if analysis.kinds == {"year"}:  # "what year" wants one; "when" may be "after the war"
+    @staticmethod
+    def _eligible(cand: Candidate, analysis: QuestionAnalysis) -> bool:
+        """Rules that hold whatever the model says: "what year" wants a year or a date
+        ("when" may be answered by "after the war"); a question about a rank needs one."""
+        if analysis.wants_rank and not ORDINAL.search(cand.text):
+            return False
+        if analysis.kinds == {"year"}:
             asks_year = any(t.text.lower() in {"year", "years"} for t in tokenize(analysis.text))
             return not asks_year or cand.lead is not None or bool(cand.numbers)
-        numeric = analysis.kinds - {"year"}
-        if not numeric:
-            return True
-        if cand.lead is not None:
-            return cand.entities_ok
-        open_ended = numeric == {"count"} or len(numeric) > 1  # "how many", "how much"
-        return open_ended and bool(cand.numbers)
+        return True
 
     def answer(
         self,
@@ -91,17 +86,21 @@ class LearnedAnswerer:
         passages: Sequence[Passage],
         query_vector: Sequence[float] | None = None,
     ) -> Answer:
+        if analysis.wants_figure:
+            # A figure is answered only from a sentence holding one of the asked kind tied to
+            # what was asked (the figure binding): never a figure for the wrong thing.
+            figure = self.measure.answer(question, analysis, passages, query_vector)
+            if not figure.refused or analysis.kinds != {"year"}:
+                return figure
+            # "When did the movement begin?" may be answered by "in the mid-18th century"
         kind = answer_type(analysis.text)
         cands = self.scored_candidates(analysis, passages, query_vector)
         if not cands:
             return self.measure.refusal(question, analysis, cands, confidence=0.0)
         asked = set(content_stems(analysis.text))
-        wanted: AnswerType = "date" if analysis.kinds == {"year"} else "count"
         for cand in cands:
-            if analysis.wants_figure and cand.lead is None:
-                cand.numbers = [
-                    s for s in typed_spans(cand.text, wanted, asked) if not _MEASURED.search(s.text)
-                ]
+            if analysis.wants_figure and cand.lead is None:  # a "when" question the binding left
+                cand.numbers = typed_spans(cand.text, "date", asked)
         rows = feature_rows(cands, analysis, kind, self.stats.idf)
         # The ranker orders the sentences; the classifier says how likely each answers.
         rank = self.selector.sentence.score(rows)
@@ -109,7 +108,7 @@ class LearnedAnswerer:
             cand.probability = float(p)
         order = sorted(range(len(cands)), key=lambda i: (-rank[i], cands[i].key))
         ranked = [cands[i] for i in order]
-        good = [c for c in ranked if self._eligible(c, analysis, kind)]
+        good = [c for c in ranked if self._eligible(c, analysis)]
         best = good[0] if good else None
         confidence = round(best.probability if best else ranked[0].probability, 4)
         if best is None or best.probability < self.threshold:

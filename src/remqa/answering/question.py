@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from remqa.answering.figures import FigureKind
+from remqa.text.lexicon import in_compounds
 from remqa.text.words import STOPWORDS, Token, tokenize
 
 # Words that say what kind of answer is wanted; they are not the subject of the question.
@@ -18,6 +19,16 @@ _MONEY_CUES = {
     "dollar", "money", "invest", "investment", "investments", "revenue", "spend", "spent",
     "funding", "usd", "$",
 }  # fmt: skip
+# Cue words that ask for a figure only when they are what the question asks about ("what
+# share of ...", "what is China's stake in ..."), not anywhere in it: "what part of the
+# Rhine", "federal funding for what purpose", "a small fraction ... goes to what lake".
+_WEAK_CUES = {
+    "share", "shares", "proportion", "fraction", "portion", "stake", "slice", "part",
+    "value", "valued", "values", "invest", "investment", "investments", "spend", "spent",
+    "funding",
+}  # fmt: skip
+_ASKED_WITHIN = 8  # words from the start of the question
+_AFTER_WEAK_CUE = {"of", "in", "for", "does", "do", "did", "is", "was", "are", "were", "has"}
 _QUANTITY_UNITS = {"ton", "tons", "tonne", "tonnes", "tonnage", "kilograms", "kg", "t"}
 _QUANTITY_CUES = _QUANTITY_UNITS | {"volume", "capacity", "amount", "quantity"}
 _YEAR_CUES = {"when", "year"}
@@ -28,6 +39,20 @@ _DIMENSION_OF = {
     "heavy": "mass", "tall": "length", "wide": "length", "deep": "length", "far": "length",
     "high": "length", "thick": "length", "fast": "speed",
 }  # fmt: skip
+# "What is the boiling point of neodymium?": a measurable property asked for by name wants a
+# quantity of its dimension ("about 1,000 tons" does not answer it).
+_PROPERTY_DIMENSION = {
+    "boiling point": "temperature", "melting point": "temperature",
+    "temperature": "temperature", "weight": "mass", "mass": "mass", "length": "length",
+    "height": "length", "depth": "length", "width": "length", "distance": "length",
+    "altitude": "length", "elevation": "length", "speed": "speed", "velocity": "speed",
+    "area": "area", "power output": "power",
+}  # fmt: skip
+_ASKED_PROPERTY = re.compile(
+    r"\b(?:what|which)(?:'s| is| was| are| were)(?: the| its| their| an?)?(?: [\w-]+'s)? ("
+    + "|".join(sorted(_PROPERTY_DIMENSION, key=len, reverse=True))
+    + r")\b"
+)
 _CHANGE_VERBS = {"rise", "rose", "grow", "grew", "increase", "increased", "expand", "change"}
 _SCAFFOLD = {
     "much", "many", "big", "large", "larger", "largest", "high", "number", "amount", "level",
@@ -54,6 +79,7 @@ class Term:
     entity: bool  # a name: a passage about something else does not answer the question
     year: bool = False
     group: int = -1  # words of one name share a group ("US Geological Survey")
+    literal: bool = False  # part of an expression ("rare earth"): matched only as written
 
 
 @dataclass
@@ -81,6 +107,7 @@ def analyze(question: str) -> QuestionAnalysis:
     tokens = tokenize(question)
     lower = [t.text.lower() for t in tokens]
     kinds, count_unit = _expected_kinds(question.lower(), lower)
+    compounds = in_compounds(lower)
     terms: list[Term] = []
     seen: set[str] = set()
     group, last_entity_index = -1, -2
@@ -107,6 +134,7 @@ def analyze(question: str) -> QuestionAnalysis:
                 entity=entity,
                 year=is_year,
                 group=group if entity else -1,
+                literal=index in compounds,
             )
         )
     return QuestionAnalysis(
@@ -118,7 +146,8 @@ def analyze(question: str) -> QuestionAnalysis:
         wants_rank=bool(set(lower) & {"rank", "ranks", "ranked", "ranking", "position", "place"}),
         wants_period=bool(set(lower) & {"period", "years", "decades", "span"}),
         dimension=next(
-            (d for w, d in _DIMENSION_OF.items() if f"how {w}" in " ".join(lower)), None
+            (d for w, d in _DIMENSION_OF.items() if f"how {w}" in " ".join(lower)),
+            _asked_property(" ".join(lower)),
         ),
     )
 
@@ -131,7 +160,7 @@ def _is_entity(token: Token, first: bool) -> bool:
 def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKind], str | None]:
     """The kind(s) of figure that would answer the question."""
     text = " " + " ".join(words) + " "
-    wordset = set(words)
+    wordset = _figure_cues(words)
     if _asks_for_a_name(words):
         return frozenset(), None
     if " how many times " in text or wordset & {"fold", "factor", "multiple", "multiplied"}:
@@ -141,6 +170,10 @@ def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKi
     if wordset & _MONEY_CUES or " how much money " in text:
         return frozenset({"money"}), None
     if wordset & _QUANTITY_UNITS or wordset & {"tonnage", "capacity", "volume"}:
+        return frozenset({"quantity"}), None
+    if " what range of " in text or " which range of " in text:  # a span of values
+        return frozenset({"quantity", "money", "percent"}), None
+    if _asked_property(text) is not None:
         return frozenset({"quantity"}), None
     if " how many " in text:
         return frozenset({"count"}), _counted_noun(text.split(" how many ", 1)[1].split())
@@ -158,6 +191,29 @@ def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKi
             return frozenset({"percent", "multiplier", "quantity", "money"}), None
         return frozenset({"quantity", "money", "percent"}), None
     return frozenset(), None
+
+
+def _asked_property(text: str) -> str | None:
+    """The dimension of the property a question asks for by name, if any."""
+    found = _ASKED_PROPERTY.search(text)
+    return _PROPERTY_DIMENSION[found.group(1)] if found else None
+
+
+def _figure_cues(words: list[str]) -> set[str]:
+    """The question's words, less weak cue words that are not what it asks about: a weak
+    cue counts after the question word, near the start, and not as "part of ..." when it
+    is followed by a verb ("what value does X depend on" asks for a quantity's name)."""
+    # "Contrast Russia's portion of ...": a request without a question word asks from the start.
+    asking = next((i for i, w in enumerate(words) if w in _QUESTION_WORDS), -1)
+    asked = {
+        word
+        for i, word in enumerate(words)
+        if word in _WEAK_CUES
+        and word != "part"  # "what part of the Rhine" is a place more often than a share
+        and asking < i < _ASKED_WITHIN
+        and (words[i + 1] if i + 1 < len(words) else "") in _AFTER_WEAK_CUE | {""}
+    }
+    return {w for w in words if w not in _WEAK_CUES or w in asked}
 
 
 def _counted_noun(words: list[str]) -> str | None:
