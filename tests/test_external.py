@@ -79,3 +79,23 @@ def test_external_eval_gates_pass_with_the_baseline_beside_remqa(tmp_path: Path)
     assert "plain baseline" in result.stdout and "By question type" in result.stdout
     markdown = (tmp_path / "report" / "squad.md").read_text()
     assert "| measure | remqa | plain baseline |" in markdown
+
+
+def test_refusal_tradeoff_counts_figure_answers_as_they_were_decided() -> None:
+    from remqa.evaluation.external import ExternalResult, refusal_tradeoff
+
+    def result(impossible: bool, refused: bool, confidence: float | None) -> ExternalResult:
+        return ExternalResult(id="q", article="a", kind="what", question="?",
+                              impossible=impossible, answer="", refused=refused,
+                              confidence=confidence)  # fmt: skip
+
+    results = [
+        result(False, False, 0.9),  # answerable, sure
+        result(False, True, None),  # answerable figure question the binding refused
+        result(True, False, 0.2),  # unanswerable, the selector half sure
+        result(True, False, None),  # unanswerable figure question the binding answered
+    ]
+    rows = {r["threshold"]: r for r in refusal_tradeoff(results)}
+    assert rows[0.1] == {"threshold": 0.1, "answerable_refused": 0.5, "unanswerable_refused": 0.0}
+    assert rows[0.3]["unanswerable_refused"] == 0.5 and rows[0.3]["answerable_refused"] == 0.5
+    assert refusal_tradeoff([result(False, True, None)]) == []  # no selector: no trade-off

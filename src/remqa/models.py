@@ -38,7 +38,9 @@ class Answer(BaseModel):
     confidence: float | None = Field(
         None,
         description="The answer selector's probability that the best sentence answers the "
-        "question (answers below the refusal threshold are refused); None for LLM answers.",
+        "question (answers below the refusal threshold are refused); None when no selector "
+        "decided: the rule-based answerer, a figure question (decided by the figure binding) "
+        "and LLM answers.",
     )
     resolved_question: str | None = Field(
         None, description="The question as understood after resolving a follow-up."

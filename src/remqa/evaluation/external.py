@@ -203,21 +203,22 @@ def _grouped(
 
 def refusal_tradeoff(results: Sequence[ExternalResult]) -> list[dict[str, float]]:
     """What other refusal thresholds would do: the shares of answerable and of unanswerable
-    questions whose best sentence's probability falls under each threshold."""
-    scored = [r for r in results if r.confidence is not None]
-    if not scored:
+    questions refused when the selector's probability for the best sentence falls under each
+    threshold. An answer without a probability (a figure question, decided by the figure
+    binding) is refused or not whatever the threshold."""
+    if all(r.confidence is None for r in results):
         return []
     rows = []
     for threshold in THRESHOLDS:
 
         def refused(r: ExternalResult, t: float = threshold) -> bool:
-            return r.confidence is not None and r.confidence < t
+            return r.refused if r.confidence is None else r.confidence < t
 
         rows.append(
             {
                 "threshold": threshold,
-                "answerable_refused": _share([refused(r) for r in scored if not r.impossible]),
-                "unanswerable_refused": _share([refused(r) for r in scored if r.impossible]),
+                "answerable_refused": _share([refused(r) for r in results if not r.impossible]),
+                "unanswerable_refused": _share([refused(r) for r in results if r.impossible]),
             }
         )
     return rows
