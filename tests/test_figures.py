@@ -548,3 +548,17 @@ def test_units_of_measure_and_currencies(text: str, kind: str, unit: str, value:
 
 def test_common_words_are_not_units() -> None:
     assert [(f.kind, f.unit) for f in find_figures("at 5 in the morning")] == [("count", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("pass an approved five-year course of study", 5.0, "year"),
+        ("a 10-day strike", 10.0, "day"),
+        ("a twenty-five-year plan", 25.0, "year"),
+    ],
+)
+def test_a_span_of_time_written_as_one_word_is_a_count(text: str, value: float, unit: str) -> None:
+    [figure] = find_figures(text)
+    assert (figure.kind, figure.low, figure.unit) == ("count", value, unit)
+    assert text[figure.start : figure.end] == figure.text  # exact source text

@@ -10,6 +10,8 @@ Design notes:
 - Number words ("eight") are counts only when a plural noun follows, directly or after one
   modifier ("eight national projects"), so "one of the largest" yields nothing.
 - A bare 4-digit integer 1000-2100 is a year, even before a plural noun ("2000 mines").
+- A span of time written as one word ("a five-year course", "a 10-day strike") is a count of
+  its unit.
 - Ranges are built by joining two adjacent figures over "-", "–", "to" (not "from X to Y",
   which is a change between two values) or "between X and Y".
 """
@@ -357,6 +359,13 @@ def _join(a: _Tok, b: _Tok, text: str) -> _Tok | None:
     return _Tok(fig, max(a.scale, b.scale))
 
 
+# "a five-year course", "a 10-day strike": a count of a span of time, written as one word.
+_DURATION = re.compile(
+    rf"(?<![\w-])(?P<n>[0-9]{{1,3}}|(?i:{_WORDS}))-(?P<unit>(?i:year|month|week|day|hour|minute"
+    r"|decade|century))(?![\w-])"
+)
+
+
 def find_figures(text: str) -> list[Figure]:
     """All figures in text, in order, non-overlapping. Citation markers like [1] are skipped."""
     out: list[_Tok] = []
@@ -369,7 +378,14 @@ def find_figures(text: str) -> list[Figure]:
             out[-1] = joined
         else:
             out.append(tok)
-    return [t.fig for t in out]
+    figures = [t.fig for t in out]
+    for m in _DURATION.finditer(text):
+        n = m["n"]
+        value = float(n) if n.isdigit() else _WORD_VALUES[n.lower()]
+        unit = m["unit"].lower()
+        figures = [f for f in figures if not (f.start < m.end() and m.start() < f.end)]
+        figures.append(Figure(m[0], m.start(), m.end(), "count", value, value, unit))
+    return sorted(figures, key=lambda f: f.start)
 
 
 def parse_figure(value: str) -> Figure:
