@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from remqa.answering.answer_types import ANSWER_TYPES, AnswerType, typed_spans
 from remqa.text.lexicon import base_forms, in_compounds, opposite_words, related_words
-from remqa.text.words import STOPWORDS, stem, tokenize
+from remqa.text.words import content_tokens, stem, tokenize
 
 if TYPE_CHECKING:
     from remqa.answering.extractive import Candidate
@@ -65,7 +65,7 @@ FEATURES = BASE_FEATURES + TYPE_FEATURES
 
 
 def content_stems(text: str) -> list[str]:
-    return [t.stem for t in tokenize(text) if t.text.lower() not in STOPWORDS and len(t.text) > 1]
+    return [t.stem for t in content_tokens(tokenize(text))]
 
 
 def _bigrams(stems: Sequence[str]) -> set[tuple[str, str]]:
@@ -159,12 +159,22 @@ def feature_rows(
     the corpus."""
     if not cands:
         return []
-    asked_stems = content_stems(analysis.text)
+    question_tokens = tokenize(analysis.text)
+    content = content_tokens(question_tokens)
+    asked_stems = [t.stem for t in content]
     asked = set(asked_stems)
     asked_weight = sum(idf(s) for s in asked) or 1.0
     top_idf = max((idf(s) for s in asked), default=1.0) or 1.0
-    asked_numbers = {t.text for t in tokenize(analysis.text) if _NUMBER.search(t.text)}
-    stems_of = [content_stems(c.text) for c in cands]
+    asked_numbers = {t.text for t in question_tokens if _NUMBER.search(t.text)}
+    question_negated = _negated(question_tokens)
+    # The stems that count as each content word of the question: the words that may stand
+    # for it, or only itself inside an expression ("rare earth").
+    literal = {question_tokens[i].start for i in in_compounds([t.text for t in question_tokens])}
+    forms = [{t.stem} if t.start in literal else _related_stems(t.text.lower()) for t in content]
+    content_weights = [idf(t.stem) for t in content]
+    content_weight = sum(content_weights) or 1.0
+    tokens_of = [tokenize(c.text) for c in cands]
+    stems_of = [[t.stem for t in content_tokens(tokens)] for tokens in tokens_of]
     bm25 = [_bm25(stems, asked, idf) for stems in stems_of]
     best_bm25 = max(bm25) or 1.0
     asked_bigrams = _bigrams(asked_stems)
@@ -173,23 +183,16 @@ def feature_rows(
     by_cos = sorted(range(len(cands)), key=lambda i: -cands[i].similarity)
     cos_rank = {i: r for r, i in enumerate(by_cos)}
     top_score = max(c.passage.score for c in cands) or 1.0
-    question_tokens = tokenize(analysis.text)
-    question_negated = _negated(question_tokens)
-    compounds = in_compounds([t.text for t in question_tokens])
-    content = [t for t in question_tokens if t.text.lower() not in STOPWORDS and len(t.text) > 1]
-    forms = {
-        t.start: {t.stem} if i in compounds else _related_stems(t.text.lower())
-        for i, t in enumerate(question_tokens)
-    }
     rows = []
     for i, c in enumerate(cands):
         stems = stems_of[i]
         spans = typed_spans(c.text, kind, asked)
         new = [s for s in stems if s not in asked]
-        context = set(content_stems(c.context)) if c.context else set()
+        context_tokens = tokenize(c.context) if c.context else []
+        context = {t.stem for t in content_tokens(context_tokens)}
         present = set(stems) | context
         missing = [s for s in asked if s not in present]
-        tokens = tokenize(c.text)
+        tokens = tokens_of[i]
         asked_at = [t.start for t in tokens if t.stem in asked]
         distance = (
             min(abs(s.start - a) for s in spans for a in asked_at) / max(len(c.text), 1)
@@ -197,11 +200,8 @@ def feature_rows(
             else 1.0
         )
         words = {t.text for t in tokens}
-        context_tokens = tokenize(c.context) if c.context else []
         here = {t.stem for t in tokens} | {t.stem for t in context_tokens}
-        related = sum(idf(t.stem) for t in content if forms[t.start] & here) / (
-            sum(idf(t.stem) for t in content) or 1.0
-        )
+        related = sum(w for w, f in zip(content_weights, forms, strict=True) if f & here)
         base = [
             c.similarity,
             c.similarity - best_cos,
@@ -235,7 +235,7 @@ def feature_rows(
             _swapped(missing, stems),
             _antonym(content, _lemmas(tokens)),
             float(question_negated != _negated(tokens)),
-            related,
+            related / content_weight,
         ]
         types = [float(kind == t) for t in ANSWER_TYPES]
         typed = [float(kind == t and bool(spans)) for t in ANSWER_TYPES]

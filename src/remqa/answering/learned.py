@@ -69,15 +69,12 @@ class LearnedAnswerer:
         return self.measure.scored_candidates(analysis, passages, query_vector)
 
     @staticmethod
-    def _eligible(cand: Candidate, analysis: QuestionAnalysis) -> bool:
-        """Rules that hold whatever the model says: "what year" wants a year or a date
-        ("when" may be answered by "after the war"); a question about a rank needs one."""
+    def _eligible(cand: Candidate, analysis: QuestionAnalysis, needs_date: bool) -> bool:
+        """Rules that hold whatever the model says: a question about a rank needs one, and
+        `needs_date` (a "what year" question) a year or a date."""
         if analysis.wants_rank and not ORDINAL.search(cand.text):
             return False
-        if analysis.kinds == {"year"}:
-            asks_year = any(t.text.lower() in {"year", "years"} for t in tokenize(analysis.text))
-            return not asks_year or cand.lead is not None or bool(cand.numbers)
-        return True
+        return not needs_date or cand.lead is not None or bool(cand.numbers)
 
     def answer(
         self,
@@ -108,7 +105,11 @@ class LearnedAnswerer:
             cand.probability = float(p)
         order = sorted(range(len(cands)), key=lambda i: (-rank[i], cands[i].key))
         ranked = [cands[i] for i in order]
-        good = [c for c in ranked if self._eligible(c, analysis)]
+        # "What year" wants a year or a date; "when" may be answered by "after the war".
+        needs_date = analysis.kinds == {"year"} and any(
+            t.text.lower() in {"year", "years"} for t in tokenize(analysis.text)
+        )
+        good = [c for c in ranked if self._eligible(c, analysis, needs_date)]
         best = good[0] if good else None
         confidence = round(best.probability if best else ranked[0].probability, 4)
         if best is None or best.probability < self.threshold:

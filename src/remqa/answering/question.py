@@ -106,7 +106,9 @@ class QuestionAnalysis:
 def analyze(question: str) -> QuestionAnalysis:
     tokens = tokenize(question)
     lower = [t.text.lower() for t in tokens]
-    kinds, count_unit = _expected_kinds(question.lower(), lower)
+    joined = " ".join(lower)
+    asked_property = _asked_property(joined)  # "what is the boiling point of ..."
+    kinds, count_unit = _expected_kinds(question.lower(), lower, asked_property)
     compounds = in_compounds(lower)
     terms: list[Term] = []
     seen: set[str] = set()
@@ -146,8 +148,7 @@ def analyze(question: str) -> QuestionAnalysis:
         wants_rank=bool(set(lower) & {"rank", "ranks", "ranked", "ranking", "position", "place"}),
         wants_period=bool(set(lower) & {"period", "years", "decades", "span"}),
         dimension=next(
-            (d for w, d in _DIMENSION_OF.items() if f"how {w}" in " ".join(lower)),
-            _asked_property(" ".join(lower)),
+            (d for w, d in _DIMENSION_OF.items() if f"how {w}" in joined), asked_property
         ),
     )
 
@@ -157,8 +158,11 @@ def _is_entity(token: Token, first: bool) -> bool:
     return token.capitalized and not first and token.text.lower() not in STOPWORDS
 
 
-def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKind], str | None]:
-    """The kind(s) of figure that would answer the question."""
+def _expected_kinds(
+    question: str, words: list[str], asked_property: str | None
+) -> tuple[frozenset[FigureKind], str | None]:
+    """The kind(s) of figure that would answer the question; `asked_property` is the
+    dimension of a property it asks for by name (see _asked_property)."""
     text = " " + " ".join(words) + " "
     wordset = _figure_cues(words)
     if _asks_for_a_name(words):
@@ -173,7 +177,7 @@ def _expected_kinds(question: str, words: list[str]) -> tuple[frozenset[FigureKi
         return frozenset({"quantity"}), None
     if " what range of " in text or " which range of " in text:  # a span of values
         return frozenset({"quantity", "money", "percent"}), None
-    if _asked_property(text) is not None:
+    if asked_property is not None:
         return frozenset({"quantity"}), None
     if " how many " in text:
         return frozenset({"count"}), _counted_noun(text.split(" how many ", 1)[1].split())
@@ -201,8 +205,8 @@ def _asked_property(text: str) -> str | None:
 
 def _figure_cues(words: list[str]) -> set[str]:
     """The question's words, less weak cue words that are not what it asks about: a weak
-    cue counts after the question word, near the start, and not as "part of ..." when it
-    is followed by a verb ("what value does X depend on" asks for a quantity's name)."""
+    cue counts after the question word, within the first _ASKED_WITHIN words, followed by
+    "of", "in", "for", a form of "be"/"do"/"have" or the end; "part" never counts."""
     # "Contrast Russia's portion of ...": a request without a question word asks from the start.
     asking = next((i for i, w in enumerate(words) if w in _QUESTION_WORDS), -1)
     asked = {

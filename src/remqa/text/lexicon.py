@@ -60,7 +60,8 @@ def base_forms(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8192)
 def related_words(word: str) -> tuple[str, ...]:
-    """Words (some of several words) that may stand for `word`; empty when WordNet has none."""
+    """The word's base forms, then the words (some of several words) that may stand for
+    them; only the word itself when WordNet has nothing for it."""
     related = _lexicon().related
     forms = base_forms(word)
     return tuple(dict.fromkeys(w for base in forms for w in [base, *related.get(base, ())]))
