@@ -160,3 +160,16 @@ def test_antonym_and_negation_features() -> None:
     assert _antonym(question, _lemmas(tokenize("It is the largest denomination."))) == 1.0
     assert _antonym(question, _lemmas(tokenize("It is the smallest denomination."))) == 0.0
     assert _negated(tokenize("It isn't clean.")) and not _negated(tokenize("It is clean."))
+
+
+def test_a_name_in_the_question_is_not_matched_by_a_lower_case_word(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """ "Newton's apple" is not about the unit "newton": the only mass in the documents is
+    not given as the apple's."""
+    docs = {"force.txt": "The kilogram-force is the force of standard gravity on one kilogram "
+            "of mass; the newton is the SI unit of force.\n"}  # fmt: skip
+    corpus = write_corpus(tmp_path / "corpus", docs)
+    for answerer in ("rules", "learned"):
+        assistant = Assistant(make_settings(corpus, answerer=answerer))
+        assert assistant.ask("What was the mass of Newton's apple tree?").refused, answerer

@@ -118,13 +118,13 @@ def match_term(
     """The tokens that spell the term, one of its aliases or synonyms, or an acronym whose
     long form holds it ("rare" is in "REM" when the corpus defines rare earth metals (REM))."""
     found: list[Token] = []
-    for k, form in enumerate(_term_forms(term.text, term.literal)):
+    for form in _term_forms(term.text, term.literal):
         n = len(form)
         for i in range(len(tokens) - n + 1):
             if all(stems_match(form[j], tokens[i + j].stem) for j in range(n)) and (
-                # another name for a name is a name: "Beijing" for China, not "recent" for
-                # the Holocene (also called the Recent epoch)
-                k == 0 or not term.entity or tokens[i].capitalized
+                # a name is matched by a name: "Newton" not by the unit "newton", China by
+                # "Beijing", the Holocene not by "recent" (it is also the Recent epoch)
+                not term.entity or term.year or tokens[i].capitalized
             ):
                 found.extend(tokens[i : i + n])
     if acronyms:
