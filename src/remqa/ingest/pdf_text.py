@@ -1,8 +1,12 @@
 """Text of a PDF, read the way its pages are laid out.
 
-PDFium (pypdfium2, BSD/Apache) gives each printed character with its position and font size;
-chosen by measurement over pypdf, pypdf's layout mode and pdfplumber: as exact on paragraphs
-and reading order as pdfplumber, and 20-50 times faster. Lines are put back into paragraphs:
+PDFium (pypdfium2, BSD/Apache) gives each printed character with its position and font size.
+Chosen by measurement (`bench/bench_pdf_extract.py`, results in `bench/results/pdf_extract.json`)
+over pypdf and pdfplumber, plain and layout modes, and PDFium's own page text, each followed by
+the same reflow: on typeset PDFs of an article, a report and a datasheet, only this reading
+gives every paragraph, heading, label line and table row whole, in order, without the running
+headers and page numbers (pypdf's layout mode comes closest: whole units but the page furniture
+kept, at half the time; pdfplumber takes 5-6 times as long). Lines are put back into paragraphs:
 
 - a line runs on into the next when the next line's first word would not have fitted at its
   end (the typesetter broke it there), the next line is not indented, the gap between them is
