@@ -80,6 +80,18 @@ def print_summary(run: EvalRun, gates: list[GateResult]) -> None:
 
 
 FORMAT_ROWS = (*COMPARED, "false_refusals", "invented_figures", "citation_validity")
+# Short names for the terminal table, so that eight formats side by side fit 80 columns.
+_SHORT = {
+    "figure_accuracy_first_sentence": "figure, first",
+    "figure_accuracy_whole": "figure, whole",
+    "text_accuracy": "text answers",
+    "citation_precision": "cite precis.",
+    "refusal_accuracy": "refusal acc.",
+    "hit_at_5": "hit@5",
+    "false_refusals": "false refusal",
+    "invented_figures": "invented figs",
+    "citation_validity": "cite validity",
+}
 
 
 def _run_formats(
@@ -91,18 +103,26 @@ def _run_formats(
 
 
 def print_formats(variants: Sequence[FormatRun], gates: Sequence[GateResult]) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     verdict = {g.name: g.passed for g in gates}
-    table = Table(title="Format invariance: the same questions, the corpus in other formats")
-    table.add_column("metric")
+    table = Table(
+        title="Format invariance: the same questions, the corpus in other formats",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        collapse_padding=True,
+        pad_edge=False,
+        caption="full metric names in report.md",
+    )
+    table.add_column("metric", no_wrap=True)
     for fr in variants:
-        table.add_column(fr.fmt, justify="right")
+        table.add_column(fr.fmt, justify="right", no_wrap=True)
     for name in FORMAT_ROWS:
-        table.add_row(name, *(_fmt(fr.run.metrics[name]) for fr in variants))
-    table.add_row("quotes cut at a line break", *(str(len(fr.cut_quotes)) for fr in variants))
-    table.add_row("gold spans not found", *(str(fr.lost_spans) for fr in variants))
+        table.add_row(_SHORT.get(name, name), *(_fmt(fr.run.metrics[name]) for fr in variants))
+    table.add_row("cut quotes", *(str(len(fr.cut_quotes)) for fr in variants))
+    table.add_row("gold not found", *(str(fr.lost_spans) for fr in variants))
     table.add_row(
         "verdict",
         "",
