@@ -24,6 +24,11 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     os.environ.setdefault("REMQA_MODEL_CACHE_DIR", tempfile.mkdtemp(prefix="remqa-models-"))
+    # ... and the chat's browser key too, never the user's own
+    os.environ.setdefault(
+        "REMQA_CHAT_SECRET_FILE",
+        str(Path(tempfile.mkdtemp(prefix="remqa-chat-")) / "chat-secret"),
+    )
 
 
 BUNDLED_CORPUS = REPO / "corpus"

@@ -228,3 +228,34 @@ def test_documents_tab_adds_a_word_file_answers_from_it_removes_it_and_keeps_the
         tab.close()
     finally:
         app.close()
+
+
+def test_the_conversation_survives_a_server_restart(
+    browser: Browser, tiny_corpus: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """The browser's saved conversation is encrypted with a key kept across launches: after
+    a restart on the same address the page shows it again and a follow-up builds on it."""
+    settings = make_settings(tiny_corpus, port=free_port())
+    app, url = launch(settings, block=False)
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        tab.goto(url)
+        expect(tab.locator("#remqa-status")).to_contain_text("chunks", timeout=120_000)
+        ask(tab, "How much power does the zorblax reactor produce?")
+        expect(tab.locator("#remqa-sources mark")).to_contain_text("412", timeout=30_000)
+    finally:
+        app.close()
+    app, restarted = launch(settings, block=False)
+    try:
+        assert restarted == url
+        tab.reload()
+        expect(tab.locator("#remqa-status")).to_contain_text("chunks", timeout=120_000)
+        rows = tab.locator("#remqa-chat .message-row")
+        expect(rows).to_have_count(2, timeout=30_000)
+        expect(tab.locator("#remqa-chat")).to_contain_text("412 megawatts")
+        ask(tab, "When was it built?")  # a follow-up: the restored turns are its history
+        expect(rows).to_have_count(4, timeout=30_000)
+        expect(rows.last).to_contain_text("1987", timeout=30_000)
+    finally:
+        tab.close()
+        app.close()

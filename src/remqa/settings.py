@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     auth: SecretStr | None = Field(
         None, description='Login for the chat, "user:password"; unset: no login.'
     )
+    chat_secret_file: Path | None = Field(
+        None,
+        description="File with the key that encrypts the conversation each browser keeps, "
+        "made (owner-only) on first launch so conversations survive a server restart "
+        "(default: the user data folder, e.g. ~/.local/share/remqa/chat-secret).",
+    )
 
     def auth_pair(self) -> tuple[str, str] | None:
         """The chat login as (user, password), or None when no login is configured."""

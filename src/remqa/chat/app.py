@@ -1,7 +1,8 @@
 """The browser chat (Gradio): streamed answers with [n] markers, the cited passages beside.
 
-Each browser session keeps its own conversation, saved in that browser (gr.BrowserState) so
-it survives a reload; the server keeps no copy (only the short-lived Markdown file a download
+Each browser session keeps its own conversation, saved in that browser (gr.BrowserState,
+encrypted with a key kept across launches: chat/secret.py) so it survives a reload and a server
+restart; the server keeps no copy (only the short-lived Markdown file a download
 needs). Questions from many people run concurrently, as answering only reads the index. A
 Documents tab lists, adds, removes and re-indexes files when changes are allowed
 (chat/documents.py). Bound to loopback unless told otherwise, no share link, no analytics,
@@ -37,6 +38,7 @@ from remqa.chat.render import (
     sources_html,
     status_markdown,
 )
+from remqa.chat.secret import browser_secret
 from remqa.errors import RemqaError
 from remqa.index.serving import hold_serving_lock
 from remqa.llm.backends import describe_backend
@@ -202,7 +204,11 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         gr.Markdown("## remqa · answers quoted from your documents")
         status_line = gr.Markdown("Loading…", elem_id="remqa-status")
         turns = gr.State([])
-        saved = gr.BrowserState(transcript.empty(), storage_key="remqa-conversation")
+        saved = gr.BrowserState(
+            transcript.empty(),
+            storage_key="remqa-conversation",
+            secret=browser_secret(assistant.settings.chat_secret_file),
+        )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"), gr.Row():
                 with gr.Column(scale=3):
