@@ -164,6 +164,40 @@ def test_remove_moves_the_file_to_trash_and_its_answers_go(
     assert "7,300" in assistant.ask("How many tonnes of flumbit were harvested in 2021?").text
 
 
+def test_two_removals_at_once_cannot_remove_the_last_document(
+    tiny_corpus: Path, make_settings: MakeSettings
+) -> None:
+    """Each removal checks what is left under the change lock: removing both documents at
+    the same moment removes one and refuses the other, so the index keeps answering."""
+    import threading
+
+    assistant = Assistant(make_settings(tiny_corpus))
+    assistant.ingest()
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def remove(source: str) -> None:
+        start.wait()
+        try:
+            assistant.remove_document(source)
+            outcomes[source] = "removed"
+        except CorpusError as exc:
+            outcomes[source] = str(exc)
+
+    threads = [
+        threading.Thread(target=remove, args=(s,)) for s in ("zorblax.txt", "notes/flumbit.md")
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = [message for message in outcomes.values() if message != "removed"]
+    assert len(outcomes) == 2 and len(refused) == 1, outcomes
+    assert "only document" in refused[0], outcomes
+    kept = [d.source for d in assistant.documents().documents]
+    assert len(kept) == 1 and (tiny_corpus / kept[0]).exists()
+
+
 @pytest.mark.parametrize(
     ("host", "auth", "allow", "expected"),
     [

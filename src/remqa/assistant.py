@@ -93,17 +93,19 @@ class Assistant:
 
         corpus = self.settings.corpus_dir.resolve()
         path = (corpus / source).resolve()
-        listed = self.documents()
-        indexed = {d.source for d in listed.documents}
-        if (
-            not path.is_relative_to(corpus) or path == corpus or not path.is_file()
-            or any(part.startswith(".") for part in path.relative_to(corpus).parts)
-            or source not in indexed | {s.source for s in listed.skipped}
-        ):  # fmt: skip
-            raise CorpusError(f"{source!r} is not a document of {corpus}/; pick one listed.")
-        if len(indexed - {source}) == 0:  # an index needs a document: keep it answering
-            raise CorpusError(f"{source} is the only document; add another before removing it.")
+        # Checked under the change lock, so an upload or removal finishing meanwhile cannot
+        # make the list this decision rests on out of date.
         with self._changing:
+            listed = self.documents()
+            indexed = {d.source for d in listed.documents}
+            if (
+                not path.is_relative_to(corpus) or path == corpus or not path.is_file()
+                or any(part.startswith(".") for part in path.relative_to(corpus).parts)
+                or source not in indexed | {s.source for s in listed.skipped}
+            ):  # fmt: skip
+                raise CorpusError(f"{source!r} is not a document of {corpus}/; pick one listed.")
+            if len(indexed - {source}) == 0:  # an index needs a document: keep it answering
+                raise CorpusError(f"{source} is the only document; add another before removing it.")
             trash = corpus / ".trash" / datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
             trash.mkdir(parents=True, exist_ok=True)
             shutil.move(str(path), str(trash / path.name))
