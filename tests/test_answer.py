@@ -106,6 +106,30 @@ def test_questions_the_documents_do_not_answer_are_refused(
     assert answer.citations == [] and not find_figures(answer.text)
 
 
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("What is the temperature of the vorpal alloy ingots?", "a temperature"),
+        ("How heavy is a vorpal alloy ingot?", "a weight"),
+        ("How many vorpal alloy ingots were cast?", "a number"),
+    ],
+)
+def test_a_refusal_names_what_the_passages_lack(
+    tmp_path: Path, make_settings: Callable[..., Settings], question: str, named: str
+) -> None:
+    """The subject is discussed but not the asked quantity: the refusal says which kind of
+    figure is missing, by its dimension when the question asks for one."""
+    from tests.conftest import write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus", {"alloy.txt": (
+        "The vorpal alloy is cast into ingots at the Quillon foundry in Vexland. Vorpal "
+        "alloy ingots are polished by hand and shipped to instrument makers every spring."
+    )})  # fmt: skip
+    answer = Assistant(make_settings(corpus)).ask(question)
+    assert answer.refused, answer.text
+    assert answer.text.endswith(f"do not give {named} for it."), answer.text
+
+
 def test_follow_up_question_uses_the_conversation(assistant: Assistant) -> None:
     first = assistant.ask("What share of world gallium production does China have?")
     assert contains_figure(first_sentence(first.text), "98.8%")

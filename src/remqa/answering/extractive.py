@@ -49,6 +49,11 @@ _KIND_NAMES = {
     "multiplier": "a multiple",
     "count": "a number",
 }
+# A quantity asked for by its dimension ("how heavy", "the boiling point") is named by it.
+_DIMENSION_NAMES = {
+    "mass": "a weight", "length": "a length", "speed": "a speed", "temperature": "a temperature",
+    "area": "an area", "power": "a power",
+}  # fmt: skip
 CONTEXT_WEIGHT = 0.6  # a word found just before the sentence, in the same paragraph
 CONTEXT_SENTENCES = 3  # how far back "it" may point
 ABSENT_WORD_WEIGHT = 1.0
@@ -428,8 +433,8 @@ class ExtractiveAnswerer:
         text = REFUSAL
         near = [c for c in cands if c.entities_ok and c.coverage >= self.min_coverage]
         if analysis.wants_figure and near:
-            kind = (
-                _KIND_NAMES[sorted(analysis.kinds)[0]] if len(analysis.kinds) == 1 else "a figure"
+            kind = _DIMENSION_NAMES.get(analysis.dimension or "") or (
+                _KIND_NAMES[min(analysis.kinds)] if len(analysis.kinds) == 1 else "a figure"
             )
             text += f" The passages that discuss this do not give {kind} for it."
         return Answer(
