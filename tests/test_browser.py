@@ -100,6 +100,34 @@ def test_refusal_looks_different_and_follow_up_works(page: tuple[Page, list[str]
     expect(tab.locator("#remqa-sources")).to_contain_text("Sources of the answer appear here")
 
 
+def test_a_question_typed_while_an_answer_streams_is_kept_and_asked_next(
+    page: tuple[Page, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing the next question while an answer streams: the box keeps it (the stream does
+    not wipe it), Enter queues it, and it is asked when the answer is done, as a follow-up."""
+    import remqa.chat.app
+
+    monkeypatch.setattr(remqa.chat.app, "STREAM_PAUSE", 0.2)  # a stream of several seconds
+    tab, _ = page
+    ask(tab, "What share of world gallium production does China have?")
+    rows = tab.locator("#remqa-chat .message-row")
+    expect(rows.last).to_contain_text("98.8%", timeout=30_000)  # streaming has begun...
+    box = tab.locator("#remqa-question textarea")
+    box.type("And germanium?")
+    tab.wait_for_timeout(600)  # ...and goes on for a few updates
+    assert box.input_value() == "And germanium?"
+    box.press("Enter")
+    # ...and had not finished: its sources (the last update) were not there yet.
+    assert "For:" not in tab.locator("#remqa-sources").inner_text()
+    expect(rows).to_have_count(4, timeout=60_000)
+    expect(rows.nth(2)).to_contain_text("And germanium?")
+    expect(rows.last).to_contain_text(re.compile(r"59\.2%\s*—"), timeout=60_000)
+    expect(tab.locator("#remqa-sources .remqa-sources-for")).to_contain_text(
+        "And germanium?", timeout=60_000
+    )
+    expect(box).to_have_value("")
+
+
 def test_first_launch_builds_the_missing_index_on_the_page(
     browser: Browser, tiny_corpus: Path, make_settings: Callable[..., Settings]
 ) -> None:

@@ -91,6 +91,10 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         question: str, chat: list[dict[str, Any]], turns: list[Any]
     ) -> Iterator[tuple[Any, ...]]:
         chat = [*chat, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        # The box is emptied once, as the question moves into the chat; later updates leave
+        # it alone, so a next question typed while this answer streams is kept.
+        yield "", chat, turns, gr.update(), gr.update(), gr.update()
+        unchanged = gr.update()
         answer = None
         try:
             for part in assistant.ask_stream(question, history=transcript.history(turns)):
@@ -98,10 +102,10 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
                     answer = part
                 else:  # an LLM's text as it arrives, before its figures are checked
                     chat[-1] = {"role": "assistant", "content": draft_markdown(part)}
-                    yield "", chat, turns, gr.update(), gr.update(), gr.update()
+                    yield unchanged, chat, turns, gr.update(), gr.update(), gr.update()
         except RemqaError as exc:
             chat[-1] = {"role": "assistant", "content": f"> **Cannot ask that.** {exc}"}
-            yield "", chat, turns, gr.update(), gr.update(), gr.update()
+            yield unchanged, chat, turns, gr.update(), gr.update(), gr.update()
             return
         assert answer is not None
         markdown = answer_markdown(answer)
@@ -109,13 +113,13 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         if answer.backend == "extractive":  # instant: shown word by word, as a stream would
             for partial in _stream(markdown):
                 chat[-1] = {"role": "assistant", "content": partial}
-                yield "", chat, turns, gr.update(), gr.update(), gr.update()
+                yield unchanged, chat, turns, gr.update(), gr.update(), gr.update()
                 time.sleep(STREAM_PAUSE)
         chat[-1] = {"role": "assistant", "content": markdown}
         turns = [*turns, transcript.turn(question, answer)]
         # Kept in this browser with the same update that shows the answer: a reload right
         # after it cannot lose it.
-        yield ("", chat, turns, sources, *keep(chat, turns))
+        yield (unchanged, chat, turns, sources, *keep(chat, turns))
 
     def keep(chat: list[dict[str, Any]], turns: list[Any]) -> tuple[Any, ...]:
         """The conversation into this browser's storage, and a fresh file to download."""
@@ -271,8 +275,16 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         outputs = [box, chatbot, turns, sources, saved, download]
         # Clear stops an answer still on its way, so it cannot repaint the chat afterwards.
         asked: list[Any] = [
-            send.click(respond, [box, chatbot, turns], outputs, api_name="chat"),
-            box.submit(respond, [box, chatbot, turns], outputs, api_visibility="private"),
+            send.click(
+                respond, [box, chatbot, turns], outputs, api_name="chat", trigger_mode="always_last"
+            ),
+            box.submit(
+                respond,
+                [box, chatbot, turns],
+                outputs,
+                api_visibility="private",
+                trigger_mode="always_last",
+            ),  # fmt: skip
         ]
 
         def start_over() -> tuple[Any, ...]:
