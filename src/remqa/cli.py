@@ -84,7 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         "otherwise; set REMQA_AUTH=user:password to require a login. Builds a missing index "
         "first, with progress on the page. Its Documents tab adds (.txt .md .pdf .html .docx), "
         "lists, removes and re-indexes files; that is on for a loopback address or with "
-        "REMQA_AUTH, else only with REMQA_ALLOW_UPLOADS=true.",
+        "REMQA_AUTH, else only with REMQA_ALLOW_UPLOADS=true. Each browser keeps its own "
+        "conversation through reloads and server restarts (encrypted with a key kept in "
+        "REMQA_CHAT_SECRET_FILE, made on first launch).",
     )
     serve.add_argument("--host", help="address to bind (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
