@@ -34,6 +34,9 @@ from tests.conftest import write_corpus
         ("How long is the Rhine?", "measure"),
         ("Why did the plant close?", "reason"),
         ("What is the translation of Oude Maas?", "thing"),
+        ("Since when was the Rhine a border?", "date"),
+        ("When the river leaves the lake, which way does it flow?", "thing"),
+        ("What occurs when electron clouds overlap?", "thing"),
     ],
 )
 def test_answer_type_from_question_words(question: str, kind: str) -> None:

@@ -32,6 +32,13 @@ from remqa.text.words import expand_query, find_acronyms, spells_acronym, stems_
         ("What part of the Rhine flows through the city?", set(), None),
         ("A small fraction of the flow goes to what lake?", set(), None),
         ("The church supports federal funding for what purpose?", set(), None),
+        # "when" asks for a time as the question word, not when it joins a clause.
+        ("Since when has the plant been closed?", {"year"}, None),
+        ("By when should the factory start operating?", {"year"}, None),
+        ("When Augustus died?", {"year"}, None),
+        ("What happens when two magnets touch?", set(), None),
+        ("When the river leaves the lake, which way does it flow?", set(), None),
+        ("What keeps a box from moving when it is pushed?", set(), None),
     ],
 )
 def test_expected_answer_kind(question: str, kinds: set[str], unit: str | None) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from remqa.answering.figures import find_figures
+from remqa.answering.question import asks_when
 from remqa.text.words import STOPWORDS, tokenize
 
 AnswerType = Literal[
@@ -93,7 +94,7 @@ def answer_type(question: str) -> AnswerType:
             return "measure"
     if words[:1] in (["who"], ["whom"], ["whose"]) or " who " in text[:12]:
         return "name"
-    if " when " in text or " what year " in text or " which year " in text:
+    if asks_when(words) or " what year " in text or " which year " in text:
         return "date"
     if " where " in text:
         return "place"

@@ -185,7 +185,7 @@ def _expected_kinds(
         wordset & {"which", "what"}
     ):
         return frozenset({"year"}), None
-    if " what year " in text or " which year " in text or words[:1] == ["when"] or " when " in text:
+    if " what year " in text or " which year " in text or asks_when(words):
         return frozenset({"year"}), None
     if any(f" how {word} " in text for word in _MEASURE_WORDS):
         # "how heavy", "how long", "how tall": a measure; a length of time counts years too
@@ -195,6 +195,29 @@ def _expected_kinds(
             return frozenset({"percent", "multiplier", "quantity", "money"}), None
         return frozenset({"quantity", "money", "percent"}), None
     return frozenset(), None
+
+
+_AUXILIARIES = {
+    "did", "does", "do", "was", "were", "is", "are", "will", "would", "can", "could", "has",
+    "have", "had", "should", "shall", "may", "might", "must",
+}  # fmt: skip
+_BEFORE_WHEN = {"since", "until", "till", "from", "by", "and", "but", "so", "then"}
+_OTHER_QUESTION_WORDS = _QUESTION_WORDS - {"when"}
+
+
+def asks_when(words: list[str]) -> bool:
+    """Whether "when" asks for a time ("When did ...", "Since when was ...", "By when should
+    ..."), not joins a clause ("What happens when ...", "When the river leaves the lake,
+    which way does it flow?"). `words`: the question's words, lower case. It asks when it
+    opens the question (after "since", "by" ...) and is followed by a verb like "did" or
+    "was", or when no other question word follows."""
+    for i, word in enumerate(words):
+        if word != "when" or not all(w in _BEFORE_WHEN for w in words[:i]):
+            continue
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if following in _AUXILIARIES or not set(words[i + 1 :]) & _OTHER_QUESTION_WORDS:
+            return True
+    return False
 
 
 def _asked_property(text: str) -> str | None:
