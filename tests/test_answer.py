@@ -130,6 +130,22 @@ def test_a_refusal_names_what_the_passages_lack(
     assert answer.text.endswith(f"do not give {named} for it."), answer.text
 
 
+def test_a_share_written_as_a_fraction_answers_how_much_of(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    from tests.conftest import write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus", {"delta.txt": (
+        "Two thirds of the water of the Vorn flows west through the Wael channel. The Issel "
+        "channel carries one ninth of the water of the Vorn north into the bay."
+    )})  # fmt: skip
+    assistant = Assistant(make_settings(corpus))
+    answer = assistant.ask("How much of the Vorn's water does the Issel channel carry?")
+    assert answer.text.startswith("**one ninth** — The Issel channel"), answer.text
+    answer = assistant.ask("What share of the Vorn's water flows through the Wael channel?")
+    assert answer.text.startswith("**Two thirds** — "), answer.text
+
+
 def test_follow_up_question_uses_the_conversation(assistant: Assistant) -> None:
     first = assistant.ask("What share of world gallium production does China have?")
     assert contains_figure(first_sentence(first.text), "98.8%")

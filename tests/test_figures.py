@@ -562,3 +562,27 @@ def test_a_span_of_time_written_as_one_word_is_a_count(text: str, value: float, 
     [figure] = find_figures(text)
     assert (figure.kind, figure.low, figure.unit) == ("count", value, unit)
     assert text[figure.start : figure.end] == figure.text  # exact source text
+
+
+@pytest.mark.parametrize(
+    ("text", "fraction", "value"),
+    [
+        ("Two thirds of the water flow goes west", "Two thirds", 66.7),
+        ("The branch carries one ninth of the flow", "one ninth", 11.1),
+        ("a quarter of all exports", "a quarter", 25.0),
+        ("three quarters of the members voted", "three quarters", 75.0),
+        ("half of the output is sold abroad", "half", 50.0),
+    ],
+)
+def test_a_fraction_of_something_is_a_share(text: str, fraction: str, value: float) -> None:
+    [figure] = find_figures(text)
+    assert (figure.text, figure.kind, figure.low) == (fraction, "percent", value)
+    assert text[figure.start : figure.end] == figure.text  # exact source text
+    assert same_figure(figure, parse_figure(f"{value}%"))
+
+
+@pytest.mark.parametrize(
+    "text", ["on the third of May", "the third largest producer", "cut by half", "one third"]
+)
+def test_ordinals_and_lone_fraction_words_are_not_shares(text: str) -> None:
+    assert [f for f in find_figures(text) if f.kind == "percent"] == []

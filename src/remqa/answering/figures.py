@@ -366,6 +366,33 @@ _DURATION = re.compile(
 )
 
 
+# "two thirds of the flow", "a quarter of all exports", "half of the output": a share of
+# something, read as a percentage (its text stays as written).
+_DENOMINATORS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+    "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7, "eighth": 8,
+    "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+}  # fmt: skip
+_FRACTION = re.compile(
+    r"(?<![\w-])(?:(?P<n>(?i:a|one|two|three|four|five|six|seven|eight|nine))[\s-]+)?"
+    rf"(?P<d>(?i:{'|'.join(sorted(_DENOMINATORS, key=len, reverse=True))}))(?=\s+of\b)"
+)
+
+
+def _fractions(text: str) -> list[Figure]:
+    out = []
+    for m in _FRACTION.finditer(text):
+        denominator = _DENOMINATORS[m["d"].lower()]
+        if m["n"] is None and denominator != 2:
+            continue  # "the third of May": only "half" goes without "a" or "one"
+        numerator = 1.0 if m["n"] in (None, "a", "A") else _WORD_VALUES[m["n"].lower()]
+        if numerator >= denominator:
+            continue
+        share = round(100 * numerator / denominator, 1)
+        out.append(Figure(m[0], m.start(), m.end(), "percent", share, share, "%"))
+    return out
+
+
 def find_figures(text: str) -> list[Figure]:
     """All figures in text, in order, non-overlapping. Citation markers like [1] are skipped."""
     out: list[_Tok] = []
@@ -385,6 +412,9 @@ def find_figures(text: str) -> list[Figure]:
         unit = m["unit"].lower()
         figures = [f for f in figures if not (f.start < m.end() and m.start() < f.end)]
         figures.append(Figure(m[0], m.start(), m.end(), "count", value, value, unit))
+    for fraction in _fractions(text):  # "two thirds" is a share, not a count of thirds
+        figures = [f for f in figures if not (f.start < fraction.end and fraction.start < f.end)]
+        figures.append(fraction)
     return sorted(figures, key=lambda f: f.start)
 
 
