@@ -167,3 +167,19 @@ def test_words_of_an_expression_are_matched_as_written() -> None:
     terms = {t.text: t for t in analyze("How large are Russia's rare earth reserves?").terms}
     assert terms["rare"].literal and terms["earth"].literal
     assert not terms["reserves"].literal
+
+
+@pytest.mark.parametrize(
+    ("question", "rank"),
+    [
+        ("Where does Russia rank worldwide by reserves?", True),
+        ("What position did the firm occupy among the owners?", True),
+        ("Which place did the team finish in?", True),
+        ("What year did the flood take place?", False),
+        ("The church ranks as the largest what?", False),
+        ("Which group identifies with the pro-life position?", False),
+        ("Where is the natural place for earth and water?", False),
+    ],
+)
+def test_a_rank_is_asked_for_only_by_rank_words_or_what_position(question: str, rank: bool) -> None:
+    assert analyze(question).wants_rank is rank

@@ -145,7 +145,7 @@ def analyze(question: str) -> QuestionAnalysis:
         count_unit=count_unit,
         terms=terms,
         wants_name=_asks_for_a_name(lower),
-        wants_rank=bool(set(lower) & {"rank", "ranks", "ranked", "ranking", "position", "place"}),
+        wants_rank=_asks_rank(lower),
         wants_period=bool(set(lower) & {"period", "years", "decades", "span"}),
         dimension=next(
             (d for w, d in _DIMENSION_OF.items() if f"how {w}" in joined), asked_property
@@ -216,6 +216,19 @@ def asks_when(words: list[str]) -> bool:
             continue
         following = words[i + 1] if i + 1 < len(words) else ""
         if following in _AUXILIARIES or not set(words[i + 1 :]) & _OTHER_QUESTION_WORDS:
+            return True
+    return False
+
+
+def _asks_rank(words: list[str]) -> bool:
+    """ "Where does Russia rank ...", "What position did X occupy ...": a rank is asked for.
+    "Position" and "place" ask it only right after "what"/"which" ("take place", "the
+    pro-life position" do not); "ranks as the largest what" asks for the thing, not a rank."""
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in {"rank", "ranks", "ranked", "ranking"} and following != "as":
+            return True
+        if word in {"position", "place"} and i > 0 and words[i - 1] in {"what", "which"}:
             return True
     return False
 
