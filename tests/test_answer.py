@@ -146,6 +146,43 @@ def test_a_share_written_as_a_fraction_answers_how_much_of(
     assert answer.text.startswith("**Two thirds** — "), answer.text
 
 
+GUILD = (
+    "Trade guilds of the northern river towns have a long history, and several of them merged "
+    "in the years after the war to share their halls, their funds and their training schools. "
+    "At its founding in 1968, the Vorlan Guild had about 11 million members in nearly 42,000 "
+    "lodges. Like many older bodies of its kind, it has lost members in recent decades as the "
+    "towns emptied, the young moved south and the old crafts gave way to factory work. "
+    "In 1975, membership dropped below 10 million for the first time. "
+    "In 2005, there were about 8 million members in over 34,000 lodges.\n\n"
+    "The Osric Union is a younger body of dock workers. In 2005, there were about 2 million "
+    "members in its halls."
+)
+
+
+def test_a_sentence_is_read_with_its_paragraph_across_chunk_boundaries(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """ "In 2005, there were about 8 million members" names no guild; the guild is named two
+    sentences before, in the chunk before (chunks hold about 60 words). The sentence's
+    context reaches back into that chunk, and stops at the paragraph's start."""
+    from remqa.ingest.chunking import chunk_spans
+    from tests.conftest import write_corpus
+
+    later = GUILD.index("In 2005, there were about 8")
+    holding = [(a, b) for a, b in chunk_spans(GUILD, 60, 1) if a <= later < b]
+    assert holding and all("Vorlan" not in GUILD[a:b] for a, b in holding)  # the setup holds
+    corpus = write_corpus(tmp_path / "corpus", {"guilds.txt": GUILD})
+    retriever = Assistant(make_settings(corpus)).retriever
+    context = retriever.paragraph_before("guilds.txt", later)
+    assert context.startswith("Trade guilds of the northern river towns")
+    assert context.endswith("below 10 million for the first time. ")
+    assert "At its founding in 1968, the Vorlan Guild had" in context
+    second = GUILD.index("In 2005, there were about 2 million")
+    assert retriever.paragraph_before("guilds.txt", second) == (
+        "The Osric Union is a younger body of dock workers. "
+    )
+
+
 def test_follow_up_question_uses_the_conversation(assistant: Assistant) -> None:
     first = assistant.ask("What share of world gallium production does China have?")
     assert contains_figure(first_sentence(first.text), "98.8%")

@@ -56,6 +56,9 @@ def load_chunks(collection: Collection, page: int = 1000) -> list[tuple[Chunk, T
     return chunks
 
 
+MAX_CONTEXT_CHUNKS = 3  # chunks of about 60 words: a paragraph's last few sentences
+
+
 class HybridRetriever:
     """Dense + BM25 over one Chroma collection, fused by reciprocal rank."""
 
@@ -125,17 +128,24 @@ class HybridRetriever:
         )
 
     def paragraph_before(self, source: str, start: int) -> str:
-        """Text of the same paragraph just before offset `start`, from the chunk holding the
-        most of it (chunks overlap). Lets "it" in a sentence find the mine named before it."""
+        """Text of the same paragraph just before offset `start`, joined across the chunks it
+        spans (chunks overlap by a sentence). Lets "it" in a sentence find the mine named
+        before it, and "the UMC" two sentences back count for "In 2005, there were ...".
+        Looks at most MAX_CONTEXT_CHUNKS chunks back."""
         chunks = self._by_source.get(source, [])
         i = bisect_right(self._starts.get(source, []), start)
-        best = ""
-        for chunk in chunks[max(0, i - 4) : i]:
-            if chunk.end >= start:
-                before = chunk.text[: chunk.to_clean(start)]
-                before = before[before.rfind("\n") + 1 :]
-                best = max(best, before, key=len)
-        return best
+        # the chunk holding the most of it: the earliest that reaches `start`
+        index = next((j for j in range(max(0, i - 4), i) if chunks[j].end >= start), None)
+        if index is None:
+            return ""
+        chunk = chunks[index]
+        text = chunk.text[: chunk.to_clean(start)]
+        for earlier in reversed(chunks[max(0, index - MAX_CONTEXT_CHUNKS) : index]):
+            if "\n" in text or earlier.end < chunk.start:
+                break  # the paragraph starts in what we have, or the chunks do not meet
+            text = earlier.text[: earlier.to_clean(chunk.start)] + text
+            chunk = earlier
+        return text[text.rfind("\n") + 1 :]
 
     def surrounding(
         self, source: str, start: int, end: int, width: int = 300
