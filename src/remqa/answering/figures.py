@@ -366,6 +366,15 @@ _DURATION = re.compile(
 )
 
 
+def _durations(text: str) -> list[Figure]:
+    out = []
+    for m in _DURATION.finditer(text):
+        n = m["n"]
+        value = float(n) if n.isdigit() else _WORD_VALUES[n.lower()]
+        out.append(Figure(m[0], m.start(), m.end(), "count", value, value, m["unit"].lower()))
+    return out
+
+
 # "two thirds of the flow", "a quarter of all exports", "half of the output": a share of
 # something, read as a percentage (its text stays as written).
 _DENOMINATORS = {
@@ -406,15 +415,11 @@ def find_figures(text: str) -> list[Figure]:
         else:
             out.append(tok)
     figures = [t.fig for t in out]
-    for m in _DURATION.finditer(text):
-        n = m["n"]
-        value = float(n) if n.isdigit() else _WORD_VALUES[n.lower()]
-        unit = m["unit"].lower()
-        figures = [f for f in figures if not (f.start < m.end() and m.start() < f.end)]
-        figures.append(Figure(m[0], m.start(), m.end(), "count", value, value, unit))
-    for fraction in _fractions(text):  # "two thirds" is a share, not a count of thirds
-        figures = [f for f in figures if not (f.start < fraction.end and fraction.start < f.end)]
-        figures.append(fraction)
+    # A span of time in one word and a fraction of something replace what the pattern read
+    # there: "five-year" is a count of years, "two thirds" a share, not a count of thirds.
+    for whole in [*_durations(text), *_fractions(text)]:
+        figures = [f for f in figures if not (f.start < whole.end and whole.start < f.end)]
+        figures.append(whole)
     return sorted(figures, key=lambda f: f.start)
 
 
