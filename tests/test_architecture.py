@@ -60,3 +60,16 @@ def test_no_import_cycles_between_modules() -> None:
     graph = grimp.build_graph("remqa", cache_dir=None)
     edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
     assert _cycles(edges) == []
+
+
+def test_no_import_cycles_in_the_benchmarks() -> None:
+    """bench/remqa_bench too: the orchestrator imports the measurements, never the reverse."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        graph = grimp.build_graph("remqa_bench", cache_dir=None)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    edges = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+    assert _cycles(edges) == []

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .common import REPO, Result, log
 
 if TYPE_CHECKING:
-    from .runner import Runner
+    from .processes import Runner
 
 COLD_QUESTION = "How much is the gallium market worth?"
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .common import REPO, Result, log
 
 if TYPE_CHECKING:
-    from .runner import Runner
+    from .processes import Runner
 
 # Runs `remqa ingest` in this process and prints its own peak RSS (a child's, such as the
 # model export, is not counted: the floor is about the ingest process itself).

@@ -12,7 +12,9 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import warnings
+from contextlib import chdir
 from pathlib import Path
 from typing import Any
 
@@ -97,12 +99,16 @@ def quantize_int8(fp32: Path, target: Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     logging.getLogger().setLevel(logging.ERROR)  # the quantizer's advice to pre-process
-    partial = _partial(target)
-    quantize_dynamic(
-        str(fp32), str(partial), weight_type=QuantType.QInt8,
-        per_channel=QUANTIZATION["per_channel"], op_types_to_quantize=QUANTIZATION["op_types"],
-        extra_options={"DefaultTensorType": 1},  # FLOAT: for outputs shape inference misses
-    )  # fmt: skip
+    partial = _partial(target).resolve()
+    # The quantizer's shape inference leaves files in the working folder (a 90 MB
+    # `<uuid>.data` and `sym_shape_infer_temp.onnx`): give it a scratch folder of its own.
+    with tempfile.TemporaryDirectory(prefix="remqa-quantize-") as scratch, chdir(scratch):
+        quantize_dynamic(
+            str(fp32.resolve()), str(partial), weight_type=QuantType.QInt8,
+            per_channel=QUANTIZATION["per_channel"],
+            op_types_to_quantize=QUANTIZATION["op_types"],
+            extra_options={"DefaultTensorType": 1},  # FLOAT: for outputs shape inference misses
+        )  # fmt: skip
     partial.replace(target)
     return target
 
