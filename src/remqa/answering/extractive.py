@@ -123,13 +123,20 @@ def match_term(
     """The tokens that spell the term, one of its aliases or synonyms, or an acronym whose
     long form holds it ("rare" is in "REM" when the corpus defines rare earth metals (REM))."""
     found: list[Token] = []
+    # a name is matched by a name: "Newton" not by the unit "newton", China by "Beijing",
+    # the Holocene not by "recent" (it is also the Recent epoch)
+    any_case = not term.entity or term.year
     for form in _term_forms(term.text, term.literal):
         n = len(form)
+        if n == 1:  # most forms: one word, compared with each token (the hot loop)
+            word = form[0]
+            found.extend(
+                t for t in tokens if stems_match(word, t.stem) and (any_case or t.capitalized)
+            )
+            continue
         for i in range(len(tokens) - n + 1):
             if all(stems_match(form[j], tokens[i + j].stem) for j in range(n)) and (
-                # a name is matched by a name: "Newton" not by the unit "newton", China by
-                # "Beijing", the Holocene not by "recent" (it is also the Recent epoch)
-                not term.entity or term.year or tokens[i].capitalized
+                any_case or tokens[i].capitalized
             ):
                 found.extend(tokens[i : i + n])
     if acronyms:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from remqa.models import Chunk, Passage
+from remqa.retrieval.dense import dense_retriever
+from remqa.retrieval.fusion import RRF_K, tie_breaking_fusion
 from remqa.text.stats import CorpusStats
 from remqa.text.words import expand_query
 
@@ -86,19 +88,13 @@ class HybridRetriever:
 
     def _build_fusion(self, collection: Collection, settings: Settings) -> QueryFusionRetriever:
         import Stemmer
-        from llama_index.core import VectorStoreIndex
         from llama_index.core.llms import MockLLM
-        from llama_index.core.retrievers import QueryFusionRetriever
-        from llama_index.vector_stores.chroma import ChromaVectorStore
 
         from remqa.index.embedding import load_embedder
 
         candidates = max(settings.top_k * 4, 20)
-        index = VectorStoreIndex.from_vector_store(
-            ChromaVectorStore(chroma_collection=collection),
-            embed_model=load_embedder(settings),
-        )
-        dense = index.as_retriever(similarity_top_k=candidates)
+        nodes = {node.node_id: node for node in self._nodes}
+        dense = dense_retriever(collection, nodes, load_embedder(settings), candidates)
         legs = [dense]
         if self.chunks:
             from remqa.retrieval.cache import cached
@@ -116,12 +112,12 @@ class HybridRetriever:
             bm25.similarity_top_k = min(candidates, len(self.chunks))
             bm25.acronyms = self.stats.acronyms
             legs.append(bm25)
-        self._best_fused = len(legs) / 60.0  # RRF score of a chunk ranked first by every leg
+        self._best_fused = len(legs) / RRF_K  # RRF score of a chunk ranked first by every leg
         # num_queries=1 and an explicit MockLLM: no query rewriting, so no LLM is resolved.
-        return QueryFusionRetriever(
-            legs,
+        # Exact ties in the rank fusion follow one stated rule (fusion.py).
+        return tie_breaking_fusion(
+            retrievers=legs,
             llm=MockLLM(),
-            mode="reciprocal_rerank",  # type: ignore[arg-type]
             similarity_top_k=settings.top_k,
             num_queries=1,
             use_async=False,

@@ -125,12 +125,18 @@ def stem(word: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=8192)  # candidate sentences come back question after question
+def _tokens(text: str) -> tuple[Token, ...]:
+    return tuple(
         Token(m.group(), m.start(), m.end(), stem(m.group()), m.group()[0].isupper())
         for m in _TOKEN.finditer(text)
-    ]
+    )
 
 
+@lru_cache(maxsize=1 << 18)  # the answerer compares the same pairs of words question after question
 def stems_match(a: str, b: str) -> bool:
     """Same stem; one a long prefix of the other (produc/product, german/germanium); or, for
     long words, one letter apart (licenc/licens: British and American spelling)."""
