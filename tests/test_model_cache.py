@@ -74,6 +74,8 @@ def test_a_cached_model_is_used_without_exporting_again(monkeypatch: pytest.Monk
 
 def test_concurrent_first_runs_export_once_and_agree(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
     code = (
         "import sys; from pathlib import Path; from remqa.index.model_cache import cached_model;"
         "print(cached_model('int8', Path(sys.argv[1])))"
@@ -84,6 +86,7 @@ def test_concurrent_first_runs_export_once_and_agree(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            cwd=workdir,
         )  # fmt: skip
         for _ in range(3)
     ]
@@ -95,12 +98,15 @@ def test_concurrent_first_runs_export_once_and_agree(tmp_path: Path) -> None:
     folder = made.parent
     assert sorted(p.name for p in folder.glob("*.onnx")) == sorted(["model-fp32.onnx", made.name])
     assert not list(folder.glob("*.tmp"))  # no half-written file left behind
+    # The quantizer's scratch files (a 90 MB `<uuid>.data`, `sym_shape_infer_temp.onnx`)
+    # stay out of the folder it was started from.
+    assert not list(workdir.iterdir())
     import onnxruntime
 
     onnxruntime.InferenceSession(str(made), providers=["CPUExecutionProvider"])  # loads whole
 
 
-@pytest.mark.parametrize("backend", ["auto", "onnx-int8"])
+@pytest.mark.parametrize("backend", ["auto", "onnx"])
 def test_ingest_never_loads_pytorch_and_writes_no_model_beside_the_index(
     tiny_corpus: Path, tmp_path: Path, backend: str
 ) -> None:
@@ -127,13 +133,14 @@ def test_ingest_never_loads_pytorch_and_writes_no_model_beside_the_index(
     assert not list(index.rglob("*.onnx"))
 
 
-def test_fp32_is_the_default_and_int8_is_close_to_it(
+def test_int8_is_the_default_and_close_to_fp32(
     tiny_corpus: Path, make_settings: MakeSettings
 ) -> None:
-    settings = make_settings(tiny_corpus)
-    backend, path = resolve_backend(settings)
-    assert backend == "onnx" and path is not None and path.parent.parent == SHARED_CACHE
-    int8_settings = settings.model_copy(update={"embed_backend": "onnx-int8"})
+    int8_settings = make_settings(tiny_corpus)
+    backend, path = resolve_backend(int8_settings)
+    assert backend == "onnx-int8" and path is not None and path.parent.parent == SHARED_CACHE
+    settings = int8_settings.model_copy(update={"embed_backend": "onnx"})
+    assert resolve_backend(settings)[0] == "onnx"
     texts = [
         "China accounts for 48% of global antimony production and 98.8% of gallium.",
         "The zorblax reactor produces 412 megawatts of power.",
@@ -164,23 +171,27 @@ def test_one_precision_never_reads_an_index_of_the_other(
         Assistant(fp32).ask("How much power does the zorblax reactor produce?")
 
 
-def test_an_int8_index_is_read_in_int8_under_auto(
+def test_an_fp32_index_stays_fp32_under_auto_until_rebuilt(
     tiny_corpus: Path, make_settings: MakeSettings
 ) -> None:
-    """Built once with REMQA_EMBED_BACKEND=onnx-int8, the index is then asked and updated
-    without the variable: `auto` follows the index, never mixing vectors."""
-    Assistant(make_settings(tiny_corpus, embed_backend="onnx-int8")).ingest()
+    """An index built before int8 became the default (or with REMQA_EMBED_BACKEND=onnx) is
+    asked and updated in fp32 under `auto`, never mixing vectors; a rebuild makes it int8."""
+    Assistant(make_settings(tiny_corpus, embed_backend="onnx")).ingest()
     auto = make_settings(tiny_corpus)
+    assert auto.embed_backend == "auto"
     (tiny_corpus / "extra.txt").write_text("The quillon plant employs 57 welders.")
     report = Assistant(auto).ingest()
     assert report.chunks_embedded == 1 and not report.rebuilt
+    assert _chroma_embed_model(auto) == embed_model_id("onnx")
+    assistant = Assistant(auto)
+    assert "57" in assistant.ask("How many welders does the quillon plant employ?").text
+    assert assistant.index_settings.embed_backend == "onnx"
+    # A rebuild moves it to the default, and auto then follows the int8 index.
+    assert Assistant(auto).ingest(rebuild=True).rebuilt
     assert _chroma_embed_model(auto).endswith(INT8_TAG)
     assistant = Assistant(auto)
     assert "57" in assistant.ask("How many welders does the quillon plant employ?").text
     assert assistant.index_settings.embed_backend == "onnx-int8"
-    # A rebuild moves it to the default.
-    assert Assistant(auto).ingest(rebuild=True).rebuilt
-    assert _chroma_embed_model(auto) == embed_model_id("onnx")
 
 
 def test_unwritable_cache_falls_back_to_pytorch_with_a_notice(
@@ -202,3 +213,17 @@ def test_unwritable_cache_falls_back_to_pytorch_with_a_notice(
     strict = settings.model_copy(update={"embed_backend": "onnx-int8"})
     with pytest.raises(ModelCacheError, match="REMQA_MODEL_CACHE_DIR"):
         resolve_backend(strict)
+
+
+def test_an_fp32_index_is_served_by_pytorch_when_the_cache_cannot_be_had(
+    tiny_corpus: Path, make_settings: MakeSettings, tmp_path: Path
+) -> None:
+    """`auto` keeps an fp32 index fp32 even without the ONNX cache: PyTorch gives the same
+    vectors, so the index answers instead of failing."""
+    Assistant(make_settings(tiny_corpus, embed_backend="onnx")).ingest()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    auto = make_settings(tiny_corpus, model_cache_dir=blocker / "cache")
+    assistant = Assistant(auto)
+    assert "412" in assistant.ask("How much power does the zorblax reactor make?").text
+    assert assistant.index_settings.embed_backend == "torch"

@@ -40,8 +40,9 @@ def embed_model_id(backend: Backend) -> str:
 
 def resolve_backend(settings: Settings) -> tuple[Backend, Path | None]:
     """The embedding path these settings get, and its ONNX file from the model cache. `auto`
-    is fp32 ONNX, or PyTorch (the same vectors) with a notice when the cache cannot be had;
-    the other settings are that path or an error that says what to do."""
+    is per-channel int8 ONNX (what a new index is built with), or PyTorch (fp32) with a
+    notice when the cache cannot be had; the other settings are that path or an error that
+    says what to do. An existing index's own precision is kept by meta.follow_index."""
     cache = settings.model_cache_dir
     return _resolve(settings.embed_backend, cache.expanduser().resolve() if cache else None)
 
@@ -52,7 +53,7 @@ def _resolve(setting: str, cache: Path | None) -> tuple[Backend, Path | None]:
 
     if setting == "torch":
         return "torch", None
-    precision: Precision = "int8" if setting == "onnx-int8" else "fp32"
+    precision: Precision = "fp32" if setting == "onnx" else "int8"
     try:
         path = cached_model(precision, cache)
     except RemqaError as exc:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from remqa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from remqa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, RemqaError
 from remqa.index.embedding import EMBED_DIM, embed_model_id, resolve_backend
 from remqa.index.store import describe_store
 from remqa.settings import Settings
@@ -13,6 +14,8 @@ from remqa.settings import Settings
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
+
+logger = logging.getLogger(__name__)
 
 INDEX_SCHEMA = 1
 SIGNATURE_KEYS = ("remqa_schema", "embed_model", "embed_dim", "chunking")
@@ -31,12 +34,23 @@ def index_signature(settings: Settings) -> dict[str, Any]:
 
 
 def follow_index(settings: Settings, collection: Collection) -> Settings:
-    """`auto` reads an existing index with the precision it was built with: an index built
-    with REMQA_EMBED_BACKEND=onnx-int8 is asked and updated in int8 without the variable
-    being set again. A new or rebuilt index gets the default, fp32."""
+    """`auto` reads and updates an existing index with the precision it was built with, so
+    vectors never mix: an fp32 index (built before int8 became the default, or with
+    REMQA_EMBED_BACKEND=onnx) stays fp32 until `remqa ingest --rebuild`, which gives it the
+    default, int8. PyTorch serves an fp32 index when the ONNX cache cannot be had."""
+    if settings.embed_backend != "auto":
+        return settings
     found = (collection.metadata or {}).get("embed_model")
-    if settings.embed_backend == "auto" and found == embed_model_id("onnx-int8"):
+    if found == embed_model_id("onnx-int8"):
         return settings.model_copy(update={"embed_backend": "onnx-int8"})
+    if found == embed_model_id("onnx"):  # fp32: ONNX and PyTorch give the same vectors
+        fp32 = settings.model_copy(update={"embed_backend": "onnx"})
+        try:
+            resolve_backend(fp32)
+        except RemqaError as exc:
+            logger.warning("%s Using PyTorch instead (the same fp32 vectors).", exc)
+            return settings.model_copy(update={"embed_backend": "torch"})
+        return fp32
     return settings
 
 
