@@ -112,7 +112,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from remqa import Settings
-    from remqa.chat.app import launch
+    from remqa.server.app import launch
 
     work = Path(tempfile.mkdtemp(prefix="remqa-soak-"))
     shutil.copytree(REPO / "corpus", work / "corpus")
@@ -122,7 +122,8 @@ def main() -> None:
     settings = Settings(
         corpus_dir=work / "corpus", index_dir=work / "index", show_progress=False, port=port
     )
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     try:
         soak(url, 8, 1)  # warm up: index built, model loaded
         before = rss_mb()

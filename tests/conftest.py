@@ -94,10 +94,11 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def server(bundled_index: Settings) -> Iterator[str]:
     """The chat app on a free loopback port, serving the bundled article."""
-    from remqa.chat.app import launch
+    from remqa.server.app import launch
 
     settings = bundled_index.model_copy(update={"port": free_port()})
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     yield url
     app.close()
 

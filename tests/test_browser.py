@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
 
 from remqa import Settings
-from remqa.chat.app import launch
+from remqa.server.app import launch
 from tests.conftest import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -133,7 +133,8 @@ def test_first_launch_builds_the_missing_index_on_the_page(
 ) -> None:
     settings = make_settings(tiny_corpus, port=free_port())
     assert not settings.index_dir.exists()
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     try:
         tab = browser.new_page()
         tab.goto(url)
@@ -161,7 +162,8 @@ def test_poisoned_document_stays_inert_in_the_browser(
     corpus.mkdir()
     (corpus / "zentrite.md").write_text(POISON_DOC)
     settings = make_settings(corpus, port=free_port())
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     dialogs: list[str] = []
     foreign: list[str] = []
     try:
@@ -201,7 +203,8 @@ def test_documents_tab_adds_a_word_file_answers_from_it_removes_it_and_keeps_the
     )  # fmt: skip
     settings = make_settings(tiny_corpus, port=free_port())
     question = "How many burners does the vorpal furnace have?"
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     try:
         tab = browser.new_page(viewport={"width": 1280, "height": 900})
         tab.goto(url)
@@ -264,7 +267,8 @@ def test_the_conversation_survives_a_server_restart(
     """The browser's saved conversation is encrypted with a key kept across launches: after
     a restart on the same address the page shows it again and a follow-up builds on it."""
     settings = make_settings(tiny_corpus, port=free_port())
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     tab = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         tab.goto(url)
@@ -273,7 +277,8 @@ def test_the_conversation_survives_a_server_restart(
         expect(tab.locator("#remqa-sources mark")).to_contain_text("412", timeout=30_000)
     finally:
         app.close()
-    app, restarted = launch(settings, block=False)
+    app = launch(settings)
+    restarted = app.url
     try:
         assert restarted == url
         tab.reload()

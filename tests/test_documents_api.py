@@ -15,7 +15,7 @@ from gradio_client import Client, handle_file
 from gradio_client.exceptions import AppError
 
 from remqa import Assistant, Settings
-from remqa.chat.app import launch
+from remqa.server.app import launch
 from tests.conftest import free_port
 from tests.documents import docx_bytes
 
@@ -29,7 +29,8 @@ def served(
 ) -> Iterator[tuple[str, Settings]]:
     settings = make_settings(tiny_corpus, port=free_port())
     Assistant(settings).ingest()
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     yield url, settings
     app.close()
 
@@ -74,7 +75,8 @@ def test_a_file_over_the_limit_is_refused_as_it_arrives(
 ) -> None:
     settings = make_settings(tiny_corpus, port=free_port(), max_file_bytes=50_000)
     Assistant(settings).ingest()
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     try:
         big = tmp_path / "big.txt"
         big.write_text("word " * 20_000, encoding="utf-8")  # 100 kB
@@ -90,7 +92,7 @@ def test_changes_are_refused_on_a_network_address_without_a_login(
 ) -> None:
     settings = make_settings(tiny_corpus, port=free_port(), host="0.0.0.0")
     Assistant(settings).ingest()
-    app, _ = launch(settings, block=False)
+    app = launch(settings)
     try:
         url = f"http://127.0.0.1:{settings.port}/"
         page = httpx.get(url + "config", timeout=30).json()  # what the page is built from

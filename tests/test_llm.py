@@ -217,7 +217,7 @@ def test_chat_streams_the_draft_then_shows_the_checked_answer(
 ) -> None:
     from gradio_client import Client
 
-    from remqa.chat.app import launch
+    from remqa.server.app import launch
 
     settings = with_llm(bundled_index, fake).model_copy(update={"port": free_port()})
     n = passage_number(Assistant(settings), GALLIUM, GALLIUM_SENTENCE)
@@ -225,7 +225,8 @@ def test_chat_streams_the_draft_then_shows_the_checked_answer(
         f"China produces 98.8% of the world's gallium [{n}]. "
         f"That is 48% of the world's gallium output [{n}]."
     )))  # fmt: skip
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     try:
         job = Client(url, verbose=False).submit(GALLIUM, api_name="/chat")
         updates = [update[1][-1]["content"] for update in job]

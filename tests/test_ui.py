@@ -11,8 +11,8 @@ from gradio_client import Client
 
 from remqa import Assistant, Settings
 from remqa.answering.figures import contains_figure
-from remqa.chat.app import launch
 from remqa.chat.render import answer_markdown, escape_markdown, sources_html
+from remqa.server.app import launch
 from tests.conftest import free_port
 
 
@@ -105,7 +105,8 @@ def test_login_is_required_when_configured(bundled_index: Settings) -> None:
     settings = bundled_index.model_copy(
         update={"port": free_port(), "auth": SecretStr("ana:s3cret")}
     )
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     try:
         denied = httpx.post(url.rstrip("/") + "/gradio_api/call/ask", json={"data": ["x", ""]})
         assert denied.status_code in (401, 403)

@@ -18,7 +18,8 @@ Works offline: no LLM, no key, no download needed.
 Typical use:
   remqa ingest                 index the documents in ./corpus into ./index
   remqa ask "How much gallium does China produce?"
-  remqa serve                  open the chat in your browser (http://127.0.0.1:7860)
+  remqa serve                  open the chat in your browser (http://127.0.0.1:7860),
+                               with an OpenAI-compatible API at http://127.0.0.1:7860/v1
 
 Settings can also come from REMQA_* environment variables (e.g. REMQA_CORPUS_DIR,
 REMQA_INDEX_DIR, REMQA_CHROMA_URL, REMQA_TOP_K); flags win over the environment.
@@ -78,8 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve",
-        help="open the chat in your browser",
-        description="Start the browser chat (Gradio) on http://HOST:PORT. Answers stream in with "
+        help="open the chat in your browser, and the HTTP API for other tools",
+        description="Start the browser chat (Gradio) on http://HOST:PORT. On the same port: an "
+        "OpenAI-compatible API (POST /v1/chat/completions, GET /v1/models; model 'remqa') for "
+        "Open WebUI, LibreChat or the openai client, and POST /api/ask (the Answer as JSON); "
+        "set REMQA_API_KEY to require a bearer token (needed off loopback). Answers stream in with "
         "[n] markers; the cited passages show beside them. Bound to 127.0.0.1 unless --host says "
         "otherwise; set REMQA_AUTH=user:password to require a login. Builds a missing index "
         "first, with progress on the page. Its Documents tab adds (.txt .md .pdf .html .docx), "
@@ -205,11 +209,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             print_answer(answer)
         return 0
     if args.command == "serve":
-        from remqa.chat.app import launch
+        from remqa.server.app import launch
 
-        _, url = launch(settings, host=args.host, port=args.port, block=False)
-        print(f"remqa chat running on {url} (Ctrl+C to stop)")
-        _wait_forever()
+        server = launch(settings, host=args.host, port=args.port)
+        print(f"remqa chat running on {server.url} (Ctrl+C to stop)")
+        print(f"OpenAI-compatible API: {server.url}v1 (model 'remqa'); JSON: {server.url}api/ask")
+        server.wait()
         return 0
     if args.command == "migrate":
         from remqa.index.migrate import migrate
@@ -266,10 +271,3 @@ def _formats(asked: list[str] | None) -> list[str]:
             f"Unknown format {', '.join(unknown)} for --formats; choose from {' '.join(variants)}."
         )
     return asked or variants
-
-
-def _wait_forever() -> None:
-    import time
-
-    while True:
-        time.sleep(3600)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -89,6 +90,18 @@ class Settings(BaseSettings):
     auth: SecretStr | None = Field(
         None, description='Login for the chat, "user:password"; unset: no login.'
     )
+    api_key: SecretStr | None = Field(
+        None,
+        description="Bearer token for the HTTP API (/v1/..., /api/ask); required from "
+        "clients whenever it is set, and needed for the API to answer at all when the server "
+        "is not on a loopback address.",
+    )
+    max_request_bytes: int = Field(
+        2_000_000, ge=1_000, description="Largest HTTP API request body, in bytes."
+    )
+    max_messages: int = Field(
+        500, ge=1, description="Most messages in one chat completion request."
+    )
     chat_secret_file: Path | None = Field(
         None,
         description="File with the key that encrypts the conversation each browser keeps, "
@@ -104,3 +117,13 @@ class Settings(BaseSettings):
         if not sep or not user or not password:
             raise RemqaError('REMQA_AUTH must look like "user:password".')
         return user, password
+
+
+def is_loopback(host: str) -> bool:
+    """Whether an address to bind to is reachable only from this machine."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -12,7 +12,6 @@ and no route that serves the corpus or index folders.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
 import time
@@ -40,7 +39,6 @@ from remqa.chat.render import (
 )
 from remqa.chat.secret import browser_secret
 from remqa.errors import RemqaError
-from remqa.index.serving import hold_serving_lock
 from remqa.llm.backends import describe_backend
 from remqa.models import Answer, Documents
 
@@ -338,41 +336,27 @@ def _progress(progress: Any) -> Callable[[int, int], None]:
     return lambda done, total: progress(done / max(total, 1), desc=f"Indexing: {done}/{total}")
 
 
-def launch(settings: Settings, host: str | None = None, port: int | None = None,
-           block: bool = True) -> tuple[gr.Blocks, str]:  # fmt: skip
-    """Start the chat server; returns the app and its URL."""
+def mount_options(settings: Settings) -> dict[str, Any]:
+    """How the chat is served (gradio.mount_gradio_app's options): login, look, no file
+    served from the corpus or index folders, no share link, monitoring or MCP."""
     import gradio as gr
 
-    from remqa.assistant import Assistant
-
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    hold_serving_lock(settings)
-    assistant = Assistant(settings)
-    app = build_app(assistant, host or settings.host)
-    app.queue(default_concurrency_limit=8)
-    auth = settings.auth_pair()
     theme = gr.themes.Soft(
         font=["ui-sans-serif", "system-ui", "sans-serif"],  # no web-font download
         font_mono=["ui-monospace", "monospace"],
     )
-    _, url, _ = app.launch(
-        server_name=host or settings.host,
-        server_port=port or settings.port,
-        share=False,
-        auth=auth,
-        prevent_thread_lock=not block,
-        show_error=False,
-        footer_links=["api"],
-        blocked_paths=[str(settings.corpus_dir.resolve()), str(settings.index_dir.resolve())],
-        allowed_paths=[],
-        enable_monitoring=False,
-        quiet=not block,
-        theme=theme,
-        css=CSS,
-        head=HEAD,
-        ssr_mode=False,
-        mcp_server=False,
+    return {
+        "auth": settings.auth_pair(),
+        "show_error": False,
+        "footer_links": ["api"],
+        "blocked_paths": [str(settings.corpus_dir.resolve()), str(settings.index_dir.resolve())],
+        "allowed_paths": [],
+        "enable_monitoring": False,
+        "theme": theme,
+        "css": CSS,
+        "head": HEAD,
+        "ssr_mode": False,
+        "mcp_server": False,
         # A file over the per-file limit is refused as it arrives, before it fills the disk.
-        max_file_size=settings.max_file_bytes,
-    )
-    return app, url
+        "max_file_size": settings.max_file_bytes,
+    }

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-import ipaddress
 from datetime import datetime
 
 from remqa.chat.render import escape_markdown
 from remqa.models import AddReport, Documents, IngestReport
-from remqa.settings import Settings
+from remqa.settings import Settings, is_loopback
 
 UPLOAD_TYPES = [".txt", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx"]
 
@@ -22,22 +21,13 @@ def changes_allowed(settings: Settings, host: str | None = None) -> tuple[bool, 
             return True, ""
         return False, "Adding and removing documents is turned off (REMQA_ALLOW_UPLOADS=false)."
     bound = host or settings.host
-    if _is_loopback(bound) or settings.auth is not None:
+    if is_loopback(bound) or settings.auth is not None:
         return True, ""
     return False, (
         f"Adding and removing documents is off: the chat listens on {bound}, which other "
         "machines can reach, without a login. Set REMQA_AUTH=user:password, or "
         "REMQA_ALLOW_UPLOADS=true if this network is trusted."
     )
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _size(n: int) -> str:
