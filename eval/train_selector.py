@@ -33,6 +33,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+import figure_training  # noqa: E402  (eval/, beside this script)
+
 from remqa import Assistant, Settings  # noqa: E402
 from remqa.answering.answer_types import answer_type  # noqa: E402
 from remqa.answering.features import FEATURES, content_stems, feature_rows  # noqa: E402
@@ -274,6 +276,12 @@ def evaluate(weights: dict[str, Any], test: list[Example]) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report only, write nothing")
+    parser.add_argument(
+        "--figure-model",
+        action="store_true",
+        help="also train the figure model (eval/figure_training.py) and write it into the "
+        "weights; without it, figure questions go through the figure binding",
+    )
     args = parser.parse_args(argv)
     articles = load_squad(REPO / "eval" / "squad" / "squad-dev-3articles.json")
     own_questions(articles)
@@ -283,18 +291,39 @@ def main(argv: list[str] | None = None) -> int:
     assistant = Assistant(settings)
     assistant.ingest()
     examples = collect(assistant, articles)
+    # The figure model: the dev articles' figure questions, and those of other text.
+    figures: list[figure_training.FigureExample] = []
+    if args.figure_model:
+        figures = figure_training.collect(
+            assistant, articles, {a.source: a.source for a in articles}
+        )
+        figures += figure_training.external_examples()
     sources = sorted({a.source for a in articles})
     report: dict[str, Any] = {}
     held_out: dict[str, dict[str, Any]] = {}
     for source in sources:
         train = [e for e in examples if e.article != source]
         weights = fit(train, [s for s in sources if s != source])
+        if figures:
+            weights["figure"] = figure_training.fit_figure_model(
+                [e for e in figures if e.group != source]
+            )
         held_out[source] = weights
         squad_only = [e for e in examples if e.article == source and not e.id.startswith("own-")]
         report[source] = evaluate(weights, squad_only)
         print(f"without {source}: {report[source]}")
+    figure_report = {}
+    for group in sorted({e.group for e in figures}):
+        spec = figure_training.fit_figure_model([e for e in figures if e.group != group])
+        figure_report[group] = figure_training.evaluate(
+            spec, [e for e in figures if e.group == group]
+        )
+        print(f"figures without {group}: {figure_report[group]}")
     shipped = fit(examples, sources)
     shipped["leave_one_article_out"] = report
+    if figures:
+        shipped["figure"] = figure_training.fit_figure_model(figures)
+        shipped["figure_leave_one_group_out"] = figure_report
     if args.check:
         return 0
     LOAO.mkdir(parents=True, exist_ok=True)

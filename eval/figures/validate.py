@@ -19,14 +19,26 @@ DIMENSIONS = {
     "length", "mass", "area", "volume", "temperature", "speed", "energy", "power", "time",
     "information", "loudness", "dose", "concentration", "acceleration",
 }  # fmt: skip
-FIELDS = ("id", "text", "question", "kind", "dimension", "answer", "answer_start", "sentence", "distractors")
+FIELDS = (
+    "id",
+    "text",
+    "question",
+    "kind",
+    "dimension",
+    "answer",
+    "answer_start",
+    "sentence",
+    "distractors",
+)
 
 
 def load_texts() -> tuple[dict[str, str], set[str]]:
-    """Article texts keyed as in the items, and the names of the covidqa papers kept for measurement."""
+    """Article texts keyed as in the items, and the covidqa papers kept for measurement."""
     texts: dict[str, str] = {}
     for article in json.loads(SQUAD_TRAIN.read_text(encoding="utf-8"))["data"]:
-        texts["squad-train:" + article["title"]] = "\n\n".join(p["context"] for p in article["paragraphs"])
+        texts["squad-train:" + article["title"]] = "\n\n".join(
+            p["context"] for p in article["paragraphs"]
+        )
     papers = json.loads(COVIDQA.read_text(encoding="utf-8"))["data"]
     titles = sorted(p["title"] for p in papers)
     read, held_out = set(titles[0::2]), set(titles[1::2])
@@ -111,9 +123,15 @@ def main() -> int:
     texts, held_out = load_texts()
     problems = check(items, texts, held_out)
     answerable = [i for i in items if i.get("answer") is not None]
-    print(f"{len(items)} items: {len(answerable)} answerable, {len(items) - len(answerable)} unanswerable")
+    print(
+        f"{len(items)} items: {len(answerable)} answerable, "
+        f"{len(items) - len(answerable)} unanswerable"
+    )
     print("by kind (answerable):", dict(Counter(i["kind"] for i in answerable).most_common()))
-    print("by kind (unanswerable):", dict(Counter(i["kind"] for i in items if i.get("answer") is None).most_common()))
+    print(
+        "by kind (unanswerable):",
+        dict(Counter(i["kind"] for i in items if i.get("answer") is None).most_common()),
+    )
     print("with distractors >= 1:", sum(1 for i in answerable if i.get("distractors", 0) >= 1))
     print("subject in an earlier sentence:", sum(1 for i in items if i.get("subject_earlier")))
     print("by text:")

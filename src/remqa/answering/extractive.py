@@ -40,6 +40,8 @@ class SentenceScorer(Protocol):
 
     def scores(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]: ...
 
+    def embed_query(self, text: str) -> list[float]: ...
+
 
 _KIND_NAMES = {
     "percent": "a percentage",
@@ -105,6 +107,8 @@ class Candidate:
     figures: list[Figure] = field(default_factory=list)  # figures of the asked kind
     numbers: list[Span] = field(default_factory=list)  # numbers or dates, when no figure fits
     probability: float = 0.0  # the learned selector's P(this sentence answers the question)
+    # the sentence's words that match the question's, with their weights (figure questions)
+    subject: list[tuple[Token, float]] = field(default_factory=list)
 
     @property
     def key(self) -> tuple[str, int]:
@@ -259,6 +263,7 @@ class ExtractiveAnswerer:
         )
         if not analysis.wants_figure:
             return
+        cand.subject = subject
         found = find_figures(cand.text)
         cand.figures = [
             f for f in found if self._fits(f, analysis) or _labelled_count(cand.text, f, analysis)

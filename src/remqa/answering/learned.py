@@ -14,12 +14,13 @@ REMQA_ANSWERER=learned. `remqa eval --set squad` uses it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from remqa.answering.answer_types import AnswerType, answer_type, typed_spans
 from remqa.answering.extractive import ORDINAL, Candidate, ExtractiveAnswerer, cite, compose
 from remqa.answering.features import content_stems, feature_rows
+from remqa.answering.figure_choice import FigurePair, pair_features
 from remqa.answering.question import QuestionAnalysis
 from remqa.answering.selector import SPAN_MIN_PROBABILITY, Selector, load_selector
 from remqa.answering.spans import candidate_spans
@@ -83,14 +84,18 @@ class LearnedAnswerer:
         passages: Sequence[Passage],
         query_vector: Sequence[float] | None = None,
     ) -> Answer:
+        kind = answer_type(analysis.text)
         if analysis.wants_figure:
-            # A figure is answered only from a sentence holding one of the asked kind tied to
-            # what was asked (the figure binding): never a figure for the wrong thing.
-            figure = self.measure.answer(question, analysis, passages, query_vector)
+            # A figure is answered only with a figure of the asked kind, exact text of its
+            # sentence; which one, and whether any, the figure model decides (or, with
+            # weights that have none, the hand-set figure binding).
+            if self.selector.figure is not None:
+                figure = self._figure_answer(question, analysis, kind, passages, query_vector)
+            else:
+                figure = self.measure.answer(question, analysis, passages, query_vector)
             if not figure.refused or analysis.kinds != {"year"}:
                 return figure
             # "When did the movement begin?" may be answered by "in the mid-18th century"
-        kind = answer_type(analysis.text)
         cands = self.scored_candidates(analysis, passages, query_vector)
         if not cands:
             return self.measure.refusal(question, analysis, cands, confidence=0.0)
@@ -125,6 +130,78 @@ class LearnedAnswerer:
             question=question,
             text=compose(best, extras, analysis, self._short_answer(best, analysis, kind)),
             citations=cite([best, *extras]),
+            refused=False,
+            confidence=confidence,
+            backend=self.name,
+        )
+
+    def figure_pairs(
+        self,
+        cands: Sequence[Candidate],
+        analysis: QuestionAnalysis,
+        kind: AnswerType,
+    ) -> list[FigurePair]:
+        """Every (sentence, eligible figure) pair, its row the sentence's features followed
+        by the pair's."""
+        rows = feature_rows(cands, analysis, kind, self.stats.idf)
+        noun_similarity = self._noun_similarity(analysis.count_unit)
+        return [
+            FigurePair(i, figure, (*rows[i], *features))
+            for i, cand in enumerate(cands)
+            for figure, features in pair_features(
+                cand.text, analysis, cand.subject, self.stats.idf, noun_similarity
+            )
+        ]
+
+    def _noun_similarity(self, counted: str | None) -> Callable[[str], float]:
+        """Closeness in meaning (the embedding model) of a noun to the one the question
+        counts: "nurses" for "staff"."""
+        similarity = self.measure.similarity
+        if counted is None or similarity is None:
+            return lambda noun: 0.0
+        vector = similarity.embed_query(counted)
+        return lambda noun: similarity.scores(vector, [noun])[0]
+
+    def _figure_answer(
+        self,
+        question: str,
+        analysis: QuestionAnalysis,
+        kind: AnswerType,
+        passages: Sequence[Passage],
+        query_vector: Sequence[float] | None,
+    ) -> Answer:
+        model = self.selector.figure
+        assert model is not None
+        cands = self.scored_candidates(analysis, passages, query_vector)
+        pairs = self.figure_pairs(cands, analysis, kind)
+        if not pairs:
+            return self.measure.refusal(question, analysis, cands, confidence=0.0)
+        chances = model.probability([p.features for p in pairs])
+        order = sorted(
+            range(len(pairs)), key=lambda i: (-chances[i], cands[pairs[i].candidate].key)
+        )
+        best = pairs[order[0]]
+        confidence = round(float(chances[order[0]]), 4)
+        if confidence < self.selector.figure_threshold:
+            return self.measure.refusal(question, analysis, cands, confidence=confidence)
+        chosen = [best]
+        for i in order[1:]:  # other sentences' figures nearly as likely: shown beside it
+            pair = pairs[i]
+            if len(chosen) >= self.max_citations or chances[i] < max(
+                self.selector.figure_threshold, EXTRA_SHARE * confidence
+            ):
+                break
+            if all(pair.candidate != c.candidate for c in chosen):
+                chosen.append(pair)
+        led = []
+        for pair in chosen:
+            cand = cands[pair.candidate]
+            cand.lead = pair.figure
+            led.append(cand)
+        return Answer(
+            question=question,
+            text=compose(led[0], led[1:], analysis),
+            citations=cite(led),
             refused=False,
             confidence=confidence,
             backend=self.name,

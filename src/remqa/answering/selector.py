@@ -11,12 +11,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from remqa.answering.features import FEATURES
+from remqa.answering.figure_choice import PAIR_FEATURES
 from remqa.answering.model import Scorer
 from remqa.answering.spans import SPAN_FEATURES
 from remqa.errors import RemqaError
 
 SHIPPED = Path(__file__).with_name("selector.json")
 SPAN_MIN_PROBABILITY = 0.25  # below this, the sentence alone is the better answer
+FIGURE_FEATURES = FEATURES + PAIR_FEATURES  # a (sentence, figure) pair: both rows side by side
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class Selector:
     span: Scorer  # ranks the spans of the chosen sentence; P(the best one is the answer)
     threshold: float  # refuse when the best sentence's probability is below this
     trained_on: tuple[str, ...]
+    figure: Scorer | None = None  # P(this figure of this sentence answers a figure question)
+    figure_threshold: float = 0.0  # refuse a figure question when the best pair is below this
 
 
 @lru_cache(maxsize=8)
@@ -39,6 +43,8 @@ def load_selector(path: Path | None = None) -> Selector:
             span=Scorer(data["span"], SPAN_FEATURES),
             threshold=float(data["refusal_threshold"]),
             trained_on=tuple(data.get("trained_on", ())),
+            figure=Scorer(data["figure"], FIGURE_FEATURES) if "figure" in data else None,
+            figure_threshold=float(data.get("figure", {}).get("threshold", 0.0)),
         )
     except FileNotFoundError:
         raise RemqaError(

@@ -1,0 +1,111 @@
+"""The figure model's rules (which figures may answer) and what it reads about each pair."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from remqa import Assistant, Settings
+from remqa.answering.figure_choice import PAIR_FEATURES, eligible_figures, pair_features
+from remqa.answering.question import analyze
+from remqa.text.words import tokenize
+from tests.conftest import write_corpus
+
+SENTENCE = (
+    "China accounts for 48% of global antimony production, 59.2% of refined germanium "
+    "production and 98.8% of gallium production."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "allowed"),
+    [
+        ("What share of gallium does China produce?", SENTENCE, ["48%", "59.2%", "98.8%"]),
+        # the asked kind only
+        ("How many plants were built in 2019?", "In 2019 it built 12 plants for $3 million.",
+         ["12"]),
+        # a quantity of the asked dimension only: heavy wants a mass
+        ("How heavy is the module?", "The module weighs 21.4 kg and draws 300 W.", ["21.4 kg"]),
+        # the question's own year is not its answer
+        ("What happened after 1998 in what year?", "After 1998, the mine reopened in 2004.",
+         ["2004"]),
+        # "how many megawatts" is a quantity in that unit
+        ("How many megawatts does the plant make?", "The plant makes 412 MW at full load.",
+         ["412 MW"]),
+    ],
+)  # fmt: skip
+def test_only_figures_of_the_asked_kind_may_answer(
+    question: str, text: str, allowed: list[str]
+) -> None:
+    assert [f.text for f in eligible_figures(text, analyze(question))] == allowed
+
+
+def _subject(question: str, text: str) -> list[tuple[object, float]]:
+    asked = {t.stem for t in tokenize(question) if len(t.text) > 3}
+    return [(t, 1.0) for t in tokenize(text) if t.stem in asked]
+
+
+def _features(question: str, text: str, noun: float = 0.0) -> dict[str, dict[str, float]]:
+    pairs = pair_features(
+        text, analyze(question), _subject(question, text), lambda s: 1.0, lambda n: noun
+    )  # type: ignore[arg-type]
+    return {f.text: dict(zip(PAIR_FEATURES, values, strict=True)) for f, values in pairs}
+
+
+def test_the_figure_tied_to_the_asked_words_binds_strongest() -> None:
+    found = _features("What share of gallium production does China have?", SENTENCE)
+    assert found["98.8%"]["bind_rank_inv"] == 1.0
+    assert found["98.8%"]["in_phrase"] > found["48%"]["in_phrase"]
+    assert found["48%"]["unasked_ties"] > found["98.8%"]["unasked_ties"]
+
+
+def test_the_counted_noun_is_matched_as_written_through_the_lexicon_and_by_meaning() -> None:
+    text = "The hospital employs about 4,210 full-time nurses and 900 doctors."
+    found = _features("How many nurses work at the hospital?", text, noun=0.7)
+    # "full-time" stands between the count and its noun
+    assert found["about 4,210"]["noun_exact"] == 1.0 and found["900"]["noun_exact"] == 0.0
+    assert found["about 4,210"]["noun_cos"] == 0.7
+    assert found["about 4,210"]["noun_asked"] == 1.0
+    related = _features("How many physicians work at the hospital?", text)
+    assert related["900"]["noun_related"] == 1.0 and related["900"]["noun_exact"] == 0.0
+
+
+def test_a_figure_with_another_between_it_and_the_asked_words_is_marked() -> None:
+    found = _features("What share of gallium production does China have?", SENTENCE)
+    assert found["98.8%"]["figure_between"] == 0.0
+    assert found["98.8%"]["near_words"] > found["48%"]["near_words"]
+
+
+def _weights_with_figure_model(tmp_path: Path, threshold: float) -> Path:
+    """The shipped weights plus a one-split figure model: a pair is likely (p 0.95) when its
+    figure is the one bound most strongly to the question's words, else unlikely (0.05)."""
+    from remqa.answering.selector import FIGURE_FEATURES, SHIPPED
+
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    split = FIGURE_FEATURES.index("bind_rank_inv")
+    tree = {"feature": [split], "threshold": [0.75], "left": [-1], "right": [-2],
+            "leaf": [-2.944, 2.944]}  # fmt: skip
+    data["figure"] = {"kind": "trees", "features": list(FIGURE_FEATURES), "trees": [tree],
+                      "platt": [1.0, 0.0], "threshold": threshold}  # fmt: skip
+    path = tmp_path / f"weights-{threshold}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_weights_with_a_figure_model_choose_and_refuse_figures_by_it(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", {"metals.txt": SENTENCE})
+    question = "What share of gallium production does China have?"
+    chosen = make_settings(corpus, answerer="learned",
+                           selector_weights=_weights_with_figure_model(tmp_path, 0.5))  # fmt: skip
+    Assistant(chosen).ingest()
+    answer = Assistant(chosen).ask(question)
+    assert answer.text.startswith("**98.8%**") and answer.confidence == pytest.approx(0.95, 0.01)
+    strict = chosen.model_copy(
+        update={"selector_weights": _weights_with_figure_model(tmp_path, 0.99)}
+    )
+    assert Assistant(strict).ask(question).refused
