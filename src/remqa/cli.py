@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from remqa import __version__
 from remqa.errors import RemqaError
 from remqa.settings import Settings
+
+if TYPE_CHECKING:
+    from remqa.evaluation.external_sets import ExternalSet
 
 DESCRIPTION = """\
 Ask questions about your documents and get answers that quote their sources exactly.
@@ -121,8 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("eval/questions.yaml"),
         metavar="FILE",
-        help="eval set (default: eval/questions.yaml); 'squad' for the external set of "
-        "Wikipedia articles (eval/squad/), or any SQuAD-format .json file",
+        help="eval set (default: eval/questions.yaml); an external set: 'squad' (Wikipedia "
+        "articles, eval/squad/), 'covidqa' (scientific papers, eval/covidqa/), or any "
+        "SQuAD-format .json file",
     )
     evaluate.add_argument(
         "--report",
@@ -225,20 +229,13 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Copied {moved.chunks} chunks from {moved.source} to {moved.target}.")
         print(f"Now use it with: REMQA_CHROMA_URL={args.url}")
         return 0
-    if args.command == "eval" and _is_squad(args.eval_set):
-        from remqa.evaluation.external_report import SQUAD_DIR, WORK_DIR, external_eval
-        from remqa.evaluation.squad import DEFAULT_SET
-
-        set_path = DEFAULT_SET if str(args.eval_set) == "squad" else args.eval_set
-        work: dict[str, Any] = {  # its own corpus and index, unless told otherwise
-            "corpus_dir": args.corpus or WORK_DIR / "corpus",
-            "index_dir": args.index or WORK_DIR / "index",
-        }
-        if "answerer" not in settings.model_fields_set:  # REMQA_ANSWERER picks another
-            work["answerer"] = "learned"
-        gates = args.gates if args.gates != Path("eval/gates.yaml") else SQUAD_DIR / "gates.yaml"
-        return external_eval(settings.model_copy(update=work), set_path, args.report, gates)
     if args.command == "eval":
+        from remqa.evaluation.external_sets import external_set
+
+        eval_set = external_set(str(args.eval_set))
+        if eval_set is not None:
+            return _external(args, settings, eval_set)
+
         from remqa.evaluation.report import evaluate_and_report
 
         return evaluate_and_report(
@@ -253,9 +250,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def _is_squad(eval_set: Path) -> bool:
-    """`--set squad`, or a SQuAD-format JSON file."""
-    return str(eval_set) == "squad" or eval_set.suffix.lower() == ".json"
+def _external(args: argparse.Namespace, settings: Settings, eval_set: ExternalSet) -> int:
+    """An external set: its own corpus and index (unless told otherwise), the learned
+    answerer (unless REMQA_ANSWERER picks another) and its own gates (unless --gates)."""
+    from remqa.evaluation.external_report import external_eval
+
+    work: dict[str, Any] = {
+        "corpus_dir": args.corpus or eval_set.work / "corpus",
+        "index_dir": args.index or eval_set.work / "index",
+    }
+    if "answerer" not in settings.model_fields_set:
+        work["answerer"] = "learned"
+    gates = args.gates if args.gates != Path("eval/gates.yaml") else None
+    return external_eval(settings.model_copy(update=work), eval_set, args.report, gates)
 
 
 def _formats(asked: list[str] | None) -> list[str]:

@@ -1,8 +1,9 @@
-"""Running the external (SQuAD) eval: remqa and the plain baseline, side by side.
+"""Running an external eval set: remqa and the plain baseline, side by side.
 
 Each article's questions are answered by an assistant whose answer selector was trained
 without that article (leave one article out), when such weights are given; the baseline runs
-in the same process on the same index.
+in the same process on the same index. Every question carries its part of the set ("read" or
+"aggregate", `remqa.evaluation.split`), so the reports can keep the aggregate items unread.
 """
 
 from __future__ import annotations
@@ -15,9 +16,20 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from remqa.evaluation.baseline import SentenceBaseline
+from remqa.evaluation.external_metrics import (
+    Metrics,
+    bold_right,
+    by_part,
+    covers,
+    grouped,
+    overlaps,
+    refusal_tradeoff,
+)
+from remqa.evaluation.split import Part
 from remqa.evaluation.squad import (
     SquadArticle,
     SquadQuestion,
+    bold_lead,
     f1,
     holds,
     lead_sentence,
@@ -28,8 +40,7 @@ from remqa.settings import Settings
 
 if TYPE_CHECKING:
     from remqa.assistant import Assistant
-
-THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+    from remqa.models import Answer
 
 
 class ExternalResult(BaseModel):
@@ -42,34 +53,38 @@ class ExternalResult(BaseModel):
     impossible: bool
     answer: str
     refused: bool
+    part: Part = "read"
     confidence: float | None = None
     lead: str = ""
     first_sentence: bool = False  # remqa's first sentence holds a gold answer
     lead_f1: float = 0.0
     cite_at_1: bool = False  # the first citation's span covers a gold span
+    cite_overlap: bool = False  # the first citation's span overlaps a gold span
+    bold: str = ""  # the bold short answer leading the answer, if any
+    bold_right: bool = False
     baseline_sentence: str = ""
     baseline_first: bool = False
     baseline_f1: float = 0.0
     baseline_cite: bool = False
+    baseline_overlap: bool = False
     baseline_top10: bool = False
 
 
 class ExternalRun(BaseModel):
     results: list[ExternalResult]
-    metrics: dict[str, dict[str, float | int]] = Field(default_factory=dict)
-    by_kind: dict[str, dict[str, float | int]] = Field(default_factory=dict)
-    by_article: dict[str, dict[str, float | int]] = Field(default_factory=dict)
-    tradeoff: list[dict[str, float]] = Field(default_factory=list)
+    metrics: dict[str, dict[str, Metrics]] = Field(
+        default_factory=dict, description="metrics[answerer][part], part: read, aggregate, all"
+    )
+    by_kind: dict[str, Metrics] = Field(default_factory=dict)  # the read part
+    by_article: dict[str, Metrics] = Field(default_factory=dict)  # the read part
+    tradeoff: list[dict[str, float]] = Field(default_factory=list)  # all
     seconds: float = 0.0
-
-
-def _covers(start: int, end: int, question: SquadQuestion) -> bool:
-    return any(start <= g.start and g.end <= end for g in question.answers)
 
 
 def run_external(
     settings: Settings,
     articles: Sequence[SquadArticle],
+    part_of: Callable[[SquadArticle, SquadQuestion], Part],
     selector_for: Callable[[str], Path | None] = lambda article: None,
     show_progress: bool = False,
 ) -> ExternalRun:
@@ -93,15 +108,29 @@ def run_external(
                 else base
             )
             for question in article.questions:
-                results.append(_score(question, assistant, baseline))
+                result = _score(question, assistant, baseline)
+                result.part = part_of(article, question)
+                results.append(result)
                 advance(1)
-    run = ExternalRun(results=results)
-    run.metrics = {"remqa": remqa_metrics(results), "baseline": baseline_metrics(results)}
-    run.by_kind = _grouped(results, lambda r: r.kind)
-    run.by_article = _grouped(results, lambda r: r.article)
+    read = [r for r in results if r.part == "read"]
+    run = ExternalRun(results=results, metrics=by_part(results))
+    run.by_kind = grouped(read, lambda r: r.kind)
+    run.by_article = grouped(read, lambda r: r.article)
     run.tradeoff = refusal_tradeoff(results)
     run.seconds = round(time.perf_counter() - began, 1)
     return run
+
+
+def _bold(answer: Answer) -> tuple[str, tuple[int, int] | None]:
+    """The bold short answer and, when it is found in the first cited quote, its file span."""
+    bold = bold_lead(answer.text)
+    if not bold:
+        return "", None
+    first = answer.citations[0] if answer.citations else None
+    at = first.quote.find(bold) if first is not None else -1
+    if first is None or at < 0:
+        return bold, None
+    return bold, (first.start + at, first.start + at + len(bold))
 
 
 def _score(
@@ -127,98 +156,20 @@ def _score(
         result.first_sentence = holds(lead_sentence(answer.text), golds)
         result.lead_f1 = max(f1(result.lead, g.text) for g in golds)
         first = answer.citations[0] if answer.citations else None
-        result.cite_at_1 = first is not None and _covers(first.start, first.end, question)
+        if first is not None and first.source == question.article:
+            result.cite_at_1 = covers(first.start, first.end, golds)
+            result.cite_overlap = overlaps(first.start, first.end, golds)
+        result.bold, span = _bold(answer)
+        result.bold_right = bool(result.bold) and bold_right(result.bold, span, golds)
     if top:
         best = top[0]
         result.baseline_sentence = best.text
         result.baseline_first = holds(best.text, golds)
         result.baseline_f1 = max(f1(best.text, g.text) for g in golds)
-        result.baseline_cite = best.source == question.article and _covers(
-            best.start, best.end, question
-        )
+        same = best.source == question.article
+        result.baseline_cite = same and covers(best.start, best.end, golds)
+        result.baseline_overlap = same and overlaps(best.start, best.end, golds)
         result.baseline_top10 = any(
-            s.source == question.article and _covers(s.start, s.end, question) for s in top
+            s.source == question.article and covers(s.start, s.end, golds) for s in top
         )
     return result
-
-
-def _share(flags: Sequence[bool]) -> float:
-    return round(sum(flags) / len(flags), 4) if flags else 0.0
-
-
-def _mean(values: Sequence[float]) -> float:
-    return round(sum(values) / len(values), 4) if values else 0.0
-
-
-def remqa_metrics(results: Sequence[ExternalResult]) -> dict[str, float | int]:
-    answerable = [r for r in results if not r.impossible]
-    unanswerable = [r for r in results if r.impossible]
-    how_many = [r for r in answerable if r.kind == "how many"]
-    return {
-        "answerable": len(answerable),
-        "unanswerable": len(unanswerable),
-        "first_sentence": _share([r.first_sentence for r in answerable]),
-        "first_sentence_how_many": _share([r.first_sentence for r in how_many]),
-        "lead_f1": _mean([r.lead_f1 for r in answerable]),
-        "cite_at_1": _share([r.cite_at_1 for r in answerable]),
-        "answerable_refused": _share([r.refused for r in answerable]),
-        "unanswerable_refused": _share([r.refused for r in unanswerable]),
-    }
-
-
-def baseline_metrics(results: Sequence[ExternalResult]) -> dict[str, float | int]:
-    answerable = [r for r in results if not r.impossible]
-    how_many = [r for r in answerable if r.kind == "how many"]
-    return {
-        "answerable": len(answerable),
-        "unanswerable": sum(r.impossible for r in results),
-        "first_sentence": _share([r.baseline_first for r in answerable]),
-        "first_sentence_how_many": _share([r.baseline_first for r in how_many]),
-        "lead_f1": _mean([r.baseline_f1 for r in answerable]),
-        "cite_at_1": _share([r.baseline_cite for r in answerable]),
-        "answerable_refused": 0.0,
-        "unanswerable_refused": 0.0,
-        "correct_in_top10": _share([r.baseline_top10 for r in answerable]),
-    }
-
-
-def _grouped(
-    results: Sequence[ExternalResult], key: Callable[[ExternalResult], str]
-) -> dict[str, dict[str, float | int]]:
-    out: dict[str, dict[str, float | int]] = {}
-    for name in sorted({key(r) for r in results}):
-        group = [r for r in results if key(r) == name]
-        answerable = [r for r in group if not r.impossible]
-        out[name] = {
-            "questions": len(group),
-            "answerable": len(answerable),
-            "first_sentence": _share([r.first_sentence for r in answerable]),
-            "baseline_first": _share([r.baseline_first for r in answerable]),
-            "lead_f1": _mean([r.lead_f1 for r in answerable]),
-            "answerable_refused": _share([r.refused for r in answerable]),
-            "unanswerable_refused": _share([r.refused for r in group if r.impossible]),
-        }
-    return out
-
-
-def refusal_tradeoff(results: Sequence[ExternalResult]) -> list[dict[str, float]]:
-    """What other refusal thresholds would do: the shares of answerable and of unanswerable
-    questions refused when the selector's probability for the best sentence falls under each
-    threshold. An answer without a probability (a figure question, decided by the figure
-    binding) is refused or not whatever the threshold."""
-    if all(r.confidence is None for r in results):
-        return []
-    rows = []
-    for threshold in THRESHOLDS:
-
-        def refused(r: ExternalResult, t: float = threshold) -> bool:
-            return r.refused if r.confidence is None else r.confidence < t
-
-        rows.append(
-            {
-                "threshold": threshold,
-                "answerable_refused": _share([refused(r) for r in results if not r.impossible]),
-                "unanswerable_refused": _share([refused(r) for r in results if r.impossible]),
-            }
-        )
-    return rows

@@ -142,11 +142,17 @@ def lead_sentence(answer_text: str) -> str:
     return _BOLD_LEAD.sub(lambda m: m.group(1) + " — ", head).replace("**", "")
 
 
+def bold_lead(answer_text: str) -> str:
+    """The bold short answer an answer leads with ("**Aristotle** — ..."), or ""."""
+    match = _BOLD_LEAD.match(answer_text)
+    return match.group(1) if match else ""
+
+
 def lead_span(answer_text: str) -> str:
     """What an answer offers as *the* answer: its bold short answer, else its first sentence."""
-    match = _BOLD_LEAD.match(answer_text)
-    if match:
-        return match.group(1)
+    bold = bold_lead(answer_text)
+    if bold:
+        return bold
     match = _MARKER.search(answer_text)
     return answer_text[: match.start()] if match else answer_text
 
