@@ -123,6 +123,14 @@ class Assistant:
         assert self._retriever is not None
         return self._retriever
 
+    @property
+    def similarity(self) -> SentenceSimilarity:
+        """The sentence vectors the answerer reads meaning with, cached by text: whatever
+        else embeds corpus sentences (the eval's baseline) can share them."""
+        self._load()
+        assert self._similarity is not None
+        return self._similarity
+
     def ensure_ready(self, on_progress: ProgressCallback | None = None) -> None:
         """Open the index now (building it first if it is missing), reporting progress."""
         self._load(on_progress)

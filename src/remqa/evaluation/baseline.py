@@ -36,8 +36,6 @@ class SentenceBaseline:
         import bm25s
         import Stemmer
 
-        from remqa.index.embedding import load_embedder
-
         seen: dict[tuple[str, int, int], Sentence] = {}
         for chunk in assistant.retriever.chunks:
             for s, e in split_sentences(chunk.text):
@@ -47,8 +45,10 @@ class SentenceBaseline:
                 )
         self.sentences = list(seen.values())
         texts = [s.text for s in self.sentences]
-        self._model = load_embedder(assistant.index_settings)
-        self._vectors = np.asarray(self._model.get_text_embedding_batch(texts), dtype=np.float32)
+        # The answerer's own sentence vectors: embedded once here, found again when it reads
+        # the same sentences (embedding is most of an external eval's time).
+        self._similarity = assistant.similarity
+        self._vectors = self._similarity.vectors(texts)
         self._stemmer = Stemmer.Stemmer("english")
         self._bm25 = bm25s.BM25()
         self._bm25.index(self._tokens(texts), show_progress=False)
@@ -62,7 +62,7 @@ class SentenceBaseline:
 
     def rank(self, question: str, k: int = 10) -> list[Sentence]:
         """The top k sentences for the question, best first."""
-        query = np.asarray(self._model.get_query_embedding(question), dtype=np.float32)
+        query = np.asarray(self._similarity.embed_query(question), dtype=np.float32)
         dense = np.argsort(-(self._vectors @ query))[:DEPTH]
         depth = min(DEPTH, len(self.sentences))
         docs, _ = self._bm25.retrieve(self._tokens([question]), k=depth, show_progress=False)

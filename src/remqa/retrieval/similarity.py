@@ -28,7 +28,9 @@ class SentenceSimilarity:
     def embed_query(self, text: str) -> list[float]:
         return self.model.get_query_embedding(text)
 
-    def scores(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]:
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """The texts' vectors, one row each: cached ones reused, the others embedded and
+        cached."""
         with self._lock:
             known = {t: self._cache[t] for t in texts if t in self._cache}
         missing = [t for t in dict.fromkeys(texts) if t not in known]
@@ -43,5 +45,10 @@ class SentenceSimilarity:
                 self._cache.move_to_end(text)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+    def scores(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float]:
+        if not texts:
+            return []
         query = np.asarray(query_vector, dtype=np.float32)
-        return [float(known[t] @ query) for t in texts]
+        return [float(v) for v in self.vectors(texts) @ query]
