@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from remqa.evaluation.external_metrics import bold_right, overlaps
+from remqa.evaluation.external_sets import SETS
+from remqa.evaluation.split import by_question, by_title
 from remqa.evaluation.squad import (
     DEFAULT_SET,
+    GoldAnswer,
     f1,
     holds,
     lead_sentence,
@@ -60,29 +64,64 @@ def test_gold_answers_map_to_exact_file_offsets() -> None:
                 assert article.text[gold.start : gold.end] == gold.text
 
 
-def test_external_eval_gates_pass_with_the_baseline_beside_remqa(tmp_path: Path) -> None:
-    """The CI gate on the external articles: each answered by a selector trained without it."""
+# What each external set must show beyond its gates: question counts, and where remqa must
+# beat the plain baseline computed in the same run (on all questions).
+EXPECTED = {
+    "squad": {"answerable": 649, "unanswerable": 208, "beats": ("first_sentence", "lead_f1")},
+    "covidqa": {"answerable": 376, "unanswerable": 0, "beats": ("first_sentence",)},
+}
+
+
+@pytest.mark.parametrize("name", ["squad", "covidqa"])
+def test_external_eval_gates_pass_with_the_baseline_beside_remqa(
+    name: str, tmp_path: Path
+) -> None:
+    """The CI gate on each external set (SQuAD: each article answered by a selector trained
+    without it; COVID-QA: the shipped selector), with the aggregate part kept unread."""
     result = subprocess.run(
-        [sys.executable, "-m", "remqa", "-q", "eval", "--set", "squad",
+        [sys.executable, "-m", "remqa", "-q", "eval", "--set", name,
          "--report", str(tmp_path / "report"),
          "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")],
         cwd=REPO, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
-    report = json.loads((tmp_path / "report" / "squad.json").read_text())
+    report = json.loads((tmp_path / "report" / f"{name}.json").read_text())
     failed = [g for g in report["gates"] if not g["passed"]]
     assert result.returncode == 0, f"{failed}\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
     remqa, baseline = report["metrics"]["remqa"], report["metrics"]["baseline"]
-    assert remqa["answerable"] == 649 and remqa["unanswerable"] == 208
-    assert remqa["first_sentence"] > baseline["first_sentence"]
-    assert remqa["lead_f1"] > baseline["lead_f1"]
-    assert {r["threshold"] for r in report["tradeoff"]} >= {0.1, 0.3}
-    assert "plain baseline" in result.stdout and "By question type" in result.stdout
-    markdown = (tmp_path / "report" / "squad.md").read_text()
-    assert "| measure | remqa | plain baseline |" in markdown
+    expected = EXPECTED[name]
+    assert remqa["all"]["answerable"] == expected["answerable"]
+    assert remqa["all"]["unanswerable"] == expected["unanswerable"]
+    for measure in expected["beats"]:
+        assert remqa["all"][measure] > baseline["all"][measure], measure
+    # read and aggregate are the two halves of all, and both are reported
+    assert remqa["read"]["answerable"] + remqa["aggregate"]["answerable"] == expected["answerable"]
+    assert remqa["read"]["answerable"] > 0 and remqa["aggregate"]["answerable"] > 0
+    assert {"cite_overlap", "bold_precision"} <= remqa["all"].keys()
+    assert remqa["all"]["cite_overlap"] >= remqa["all"]["cite_at_1"]  # covering is overlapping
+    # no item of the aggregate part is shown anywhere
+    aggregate = _aggregate_ids(name)
+    assert aggregate and not aggregate & {r["id"] for r in report["results"]}
+    assert len(report["results"]) == remqa["read"]["answerable"] + remqa["read"]["unanswerable"]
+    markdown = (tmp_path / "report" / f"{name}.md").read_text()
+    assert not [i for i in aggregate if f"`{i}`" in markdown]
+    assert "| measure | remqa read | remqa aggregate | remqa all | baseline read |" in markdown
+    assert "remqa aggregate" in result.stdout and "By question type" in result.stdout
+    if name == "squad":
+        assert {r["threshold"] for r in report["tradeoff"]} >= {0.1, 0.3}
+
+
+def _aggregate_ids(name: str) -> set[str]:
+    """The ids of the set's aggregate questions, by its split rule (ids only, no results)."""
+    from remqa.evaluation.external_sets import SETS
+
+    articles = load_squad(REPO / SETS[name].data)
+    part = SETS[name].part_rule(articles)
+    return {q.id for a in articles for q in a.questions if part(a, q) == "aggregate"}
 
 
 def test_refusal_tradeoff_counts_figure_answers_as_they_were_decided() -> None:
-    from remqa.evaluation.external import ExternalResult, refusal_tradeoff
+    from remqa.evaluation.external import ExternalResult
+    from remqa.evaluation.external_metrics import refusal_tradeoff
 
     def result(impossible: bool, refused: bool, confidence: float | None) -> ExternalResult:
         return ExternalResult(id="q", article="a", kind="what", question="?",
@@ -99,3 +138,91 @@ def test_refusal_tradeoff_counts_figure_answers_as_they_were_decided() -> None:
     assert rows[0.1] == {"threshold": 0.1, "answerable_refused": 0.5, "unanswerable_refused": 0.0}
     assert rows[0.3]["unanswerable_refused"] == 0.5 and rows[0.3]["answerable_refused"] == 0.5
     assert refusal_tradeoff([result(False, True, None)]) == []  # no selector: no trade-off
+
+
+def _gold(*spans: tuple[int, int]) -> tuple[GoldAnswer, ...]:
+    return tuple(GoldAnswer("x" * (end - start), start, end) for start, end in spans)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "golds", "expected"),
+    [
+        (10, 20, [(15, 25)], True),  # shares 15-19
+        (10, 20, [(0, 11)], True),  # shares one character
+        (10, 20, [(20, 30)], False),  # touches at the end: [10, 20) and [20, 30) share nothing
+        (10, 20, [(0, 10)], False),  # touches at the start
+        (10, 20, [(12, 14)], True),  # inside
+        (10, 20, [(0, 40)], True),  # around
+        (10, 20, [(30, 40), (19, 21)], True),  # any gold will do
+        (10, 20, [], False),
+    ],
+)
+def test_first_citation_overlaps_gold(
+    start: int, end: int, golds: list[tuple[int, int]], expected: bool
+) -> None:
+    assert overlaps(start, end, _gold(*golds)) is expected
+
+
+@pytest.mark.parametrize(
+    ("bold", "span", "gold_text", "expected"),
+    [
+        ("Aristotle", (5, 14), "Aristotle", True),  # found in the quote, on the gold span
+        ("Plato", (40, 45), "Aristotle", False),  # found in the quote, elsewhere
+        ("98.8 percent", None, "98.8 percent of gallium", True),  # not in the quote: by text
+        ("ACE2", None, "the ACE2 receptor", True),
+        ("the", None, "the ACE2 receptor", False),  # nothing left once normalised
+        ("TMPRSS2", None, "the ACE2 receptor", False),
+    ],
+)
+def test_bold_short_answer_is_right_on_a_gold_span(
+    bold: str, span: tuple[int, int] | None, gold_text: str, expected: bool
+) -> None:
+    golds = (GoldAnswer(gold_text, 5, 5 + len(gold_text)),)
+    assert bold_right(bold, span, golds) is expected
+
+
+def test_papers_alternate_between_read_and_aggregate_in_title_order() -> None:
+    parts = by_title(["covid_paper_9", "covid_paper_10", "covid_paper_2", "covid_paper_10"])
+    # sorted as text: covid_paper_10, covid_paper_2, covid_paper_9
+    assert parts == {"covid_paper_10": "read", "covid_paper_2": "aggregate",
+                     "covid_paper_9": "read"}  # fmt: skip
+    papers = by_title(a.title for a in load_squad(REPO / SETS["covidqa"].data))
+    assert list(papers.values()).count("read") == list(papers.values()).count("aggregate") == 15
+
+
+@pytest.mark.parametrize(
+    ("question_id", "part"),
+    [
+        ("a", "aggregate"),  # sha1 86f7...
+        ("b", "aggregate"),  # sha1 e9d7...
+        ("d", "read"),  # sha1 3c36...
+        ("e", "read"),  # sha1 58e6...
+        ("x1", "read"),  # sha1 16d4...
+    ],
+)
+def test_squad_questions_split_by_the_first_hex_digit_of_their_id(
+    question_id: str, part: str
+) -> None:
+    assert by_question(question_id) == part
+
+
+def test_covidqa_gold_answers_map_to_exact_file_offsets() -> None:
+    articles = load_squad(REPO / SETS["covidqa"].data)
+    assert sum(len(a.questions) for a in articles) == 376
+    for article in articles:
+        for question in article.questions:
+            for gold in question.answers:
+                assert article.text[gold.start : gold.end] == gold.text
+
+
+@pytest.mark.parametrize("value", ["covid", "squad2", "SQuAD"])
+def test_an_unknown_set_name_is_a_one_line_error(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from remqa.cli import main
+
+    monkeypatch.chdir(tmp_path)  # a bare word that is no file there
+    assert main(["-q", "eval", "--set", value]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and f"Unknown eval set '{value}'" in err
+    assert "--set squad or --set covidqa" in err
