@@ -59,7 +59,7 @@ def load_squad(path: Path = DEFAULT_SET) -> list[SquadArticle]:
     except (OSError, ValueError, KeyError) as exc:
         raise RemqaError(
             f"SQuAD set {path} cannot be read ({type(exc).__name__}). "
-            "Pass --set squad or a SQuAD-format JSON file."
+            "Pass --set squad, --set covidqa or a SQuAD-format JSON file."
         ) from None
     articles = []
     for entry in entries:
