@@ -120,8 +120,8 @@ def _aggregate_ids(name: str) -> set[str]:
 
 
 def test_refusal_tradeoff_counts_figure_answers_as_they_were_decided() -> None:
-    from remqa.evaluation.external import ExternalResult
     from remqa.evaluation.external_metrics import refusal_tradeoff
+    from remqa.evaluation.external_results import ExternalResult
 
     def result(impossible: bool, refused: bool, confidence: float | None) -> ExternalResult:
         return ExternalResult(id="q", article="a", kind="what", question="?",

@@ -13,11 +13,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
 from remqa.evaluation.baseline import SentenceBaseline
 from remqa.evaluation.external_metrics import (
-    Metrics,
     bold_right,
     by_part,
     covers,
@@ -25,6 +22,7 @@ from remqa.evaluation.external_metrics import (
     overlaps,
     refusal_tradeoff,
 )
+from remqa.evaluation.external_results import ExternalResult, ExternalRun
 from remqa.evaluation.split import Part
 from remqa.evaluation.squad import (
     SquadArticle,
@@ -41,44 +39,6 @@ from remqa.settings import Settings
 if TYPE_CHECKING:
     from remqa.assistant import Assistant
     from remqa.models import Answer
-
-
-class ExternalResult(BaseModel):
-    """One question: remqa's answer and the baseline's, scored."""
-
-    id: str
-    article: str
-    kind: str
-    question: str
-    impossible: bool
-    answer: str
-    refused: bool
-    part: Part = "read"
-    confidence: float | None = None
-    lead: str = ""
-    first_sentence: bool = False  # remqa's first sentence holds a gold answer
-    lead_f1: float = 0.0
-    cite_at_1: bool = False  # the first citation's span covers a gold span
-    cite_overlap: bool = False  # the first citation's span overlaps a gold span
-    bold: str = ""  # the bold short answer leading the answer, if any
-    bold_right: bool = False
-    baseline_sentence: str = ""
-    baseline_first: bool = False
-    baseline_f1: float = 0.0
-    baseline_cite: bool = False
-    baseline_overlap: bool = False
-    baseline_top10: bool = False
-
-
-class ExternalRun(BaseModel):
-    results: list[ExternalResult]
-    metrics: dict[str, dict[str, Metrics]] = Field(
-        default_factory=dict, description="metrics[answerer][part], part: read, aggregate, all"
-    )
-    by_kind: dict[str, Metrics] = Field(default_factory=dict)  # the read part
-    by_article: dict[str, Metrics] = Field(default_factory=dict)  # the read part
-    tradeoff: list[dict[str, float]] = Field(default_factory=list)  # all
-    seconds: float = 0.0
 
 
 def run_external(

@@ -9,16 +9,12 @@ right when given (precision), since a wrong bold lead misleads more than none.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
+from remqa.evaluation.external_results import ExternalResult, Metrics
 from remqa.evaluation.split import PARTS
 from remqa.evaluation.squad import GoldAnswer, normalize
 
-if TYPE_CHECKING:
-    from remqa.evaluation.external import ExternalResult
-
 THRESHOLDS = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
-Metrics = dict[str, float | int]
 
 
 def overlaps(start: int, end: int, golds: Iterable[GoldAnswer]) -> bool:

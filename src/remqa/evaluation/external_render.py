@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from remqa.evaluation.external import ExternalRun
+from remqa.evaluation.external_results import ExternalRun
 from remqa.evaluation.external_sets import ExternalSet
 from remqa.evaluation.gates import GateResult
 

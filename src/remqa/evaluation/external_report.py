@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from remqa.evaluation.external import ExternalRun, run_external
-from remqa.evaluation.external_metrics import Metrics
+from remqa.evaluation.external import run_external
 from remqa.evaluation.external_render import markdown, print_external
+from remqa.evaluation.external_results import ExternalRun, Metrics
 from remqa.evaluation.external_sets import ExternalSet
 from remqa.evaluation.gates import GateResult, check_gates, load_gates
 from remqa.evaluation.report import git_commit
