@@ -16,7 +16,8 @@ from typing import Protocol
 
 from remqa.answering.answer_types import Span
 from remqa.answering.binding import bind, clause_before, measure_phrase
-from remqa.answering.figures import DIMENSIONS, Figure, find_figures
+from remqa.answering.figure_choice import fits
+from remqa.answering.figures import Figure, find_figures
 from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
 from remqa.models import Answer, Citation, Passage
 from remqa.text.sentences import split_sentences
@@ -320,16 +321,11 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _fits(figure: Figure, analysis: QuestionAnalysis) -> bool:
-        if figure.kind not in analysis.kinds:
-            # "How many megawatts": a count of a unit is a quantity in that unit.
-            counted = _measure_unit(analysis.count_unit) if analysis.count_unit else None
-            return counted is not None and figure.unit == counted
-        if figure.kind == "year" and figure.text in analysis.years:
-            return False  # the question's own year is not its answer
-        if figure.kind == "quantity" and analysis.dimension is not None:
-            return figure.unit in DIMENSIONS.get(analysis.dimension, ())  # heavy: kg, not W
-        if figure.kind == "count" and analysis.count_unit:
-            # "how many mines" is not answered by "17 metals".
+        """The figure rules (figure_choice.fits), and for the binding a count of what was
+        asked: "how many mines" is not answered by "17 metals"."""
+        if not fits(figure, analysis):
+            return False
+        if figure.kind == "count" and figure.kind in analysis.kinds and analysis.count_unit:
             unit = tokenize(figure.unit or "")
             return len(unit) == 1 and any(
                 len(form) == 1 and stems_match(form[0], unit[0].stem)
@@ -457,13 +453,6 @@ class ExtractiveAnswerer:
             confidence=confidence,
             backend=self.name,
         )
-
-
-@lru_cache(maxsize=1024)
-def _measure_unit(word: str) -> str | None:
-    """The unit a word names, when it is one ("megawatts" -> "MW", "kronor" -> "SEK")."""
-    found = find_figures(f"1 {word}")
-    return found[0].unit if len(found) == 1 and found[0].kind in ("quantity", "money") else None
 
 
 _LABEL = re.compile(r"^\s*([^:\n]{1,60}):\s+\S")

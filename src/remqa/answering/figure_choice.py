@@ -69,10 +69,12 @@ def measure_unit(word: str) -> str | None:
 
 def eligible_figures(text: str, analysis: QuestionAnalysis) -> list[Figure]:
     """The figures of `text` a figure question may be answered with (the rules)."""
-    return [f for f in find_figures(text) if _fits(f, analysis)]
+    return [f for f in find_figures(text) if fits(f, analysis)]
 
 
-def _fits(figure: Figure, analysis: QuestionAnalysis) -> bool:
+def fits(figure: Figure, analysis: QuestionAnalysis) -> bool:
+    """The rules a figure must meet to answer: the asked kind (or a quantity in the unit a
+    "how many" counts), the asked dimension, not the question's own year."""
     if figure.kind not in analysis.kinds:
         # "How many megawatts": a count of a unit is a quantity in that unit.
         counted = measure_unit(analysis.count_unit) if analysis.count_unit else None
@@ -120,7 +122,7 @@ def pair_features(
     the sentence's words that match the question's, with their weights; `noun_similarity`
     gives the embedding model's similarity of a noun to the noun the question counts."""
     found = find_figures(text)
-    eligible = [f for f in found if _fits(f, analysis)]
+    eligible = [f for f in found if fits(f, analysis)]
     if not eligible:
         return []
     tokens = tokenize(text)
