@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from remqa.answering.answer_types import ANSWER_TYPES, AnswerType, typed_spans
-from remqa.text.lexicon import base_forms, in_compounds, opposite_words, related_words
-from remqa.text.words import content_tokens, stem, tokenize
+from remqa.text.lexicon import base_forms, in_compounds, opposite_words, related_stems
+from remqa.text.words import content_tokens, tokenize
 
 if TYPE_CHECKING:
     from remqa.answering.extractive import Candidate
@@ -119,12 +118,6 @@ def _antonym(question: Sequence[Token], sentence: set[str]) -> float:
     return 0.0
 
 
-@lru_cache(maxsize=8192)
-def _related_stems(word: str) -> frozenset[str]:
-    """Stems of the word and of the words that may stand for it (remqa.text.lexicon)."""
-    return frozenset(stem(w) for w in related_words(word) if " " not in w) | {stem(word)}
-
-
 def _lcs(a: Sequence[str], b: Sequence[str]) -> int:
     """Length of the longest common subsequence: words of the question in the same order."""
     previous = [0] * (len(b) + 1)
@@ -170,7 +163,7 @@ def feature_rows(
     # The stems that count as each content word of the question: the words that may stand
     # for it, or only itself inside an expression ("rare earth").
     literal = {question_tokens[i].start for i in in_compounds([t.text for t in question_tokens])}
-    forms = [{t.stem} if t.start in literal else _related_stems(t.text.lower()) for t in content]
+    forms = [{t.stem} if t.start in literal else related_stems(t.text.lower()) for t in content]
     content_weights = [idf(t.stem) for t in content]
     content_weight = sum(content_weights) or 1.0
     tokens_of = [tokenize(c.text) for c in cands]

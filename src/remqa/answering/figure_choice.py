@@ -21,7 +21,7 @@ from functools import lru_cache
 from remqa.answering.binding import bind, measure_phrase
 from remqa.answering.figures import DIMENSIONS, Figure, find_figures
 from remqa.answering.question import GENERIC, QuestionAnalysis
-from remqa.text.lexicon import related_words
+from remqa.text.lexicon import related_stems
 from remqa.text.words import STOPWORDS, Token, stem, stems_match, tokenize
 
 PAIR_FEATURES = (
@@ -86,11 +86,6 @@ def fits(figure: Figure, analysis: QuestionAnalysis) -> bool:
     return True
 
 
-@lru_cache(maxsize=8192)
-def _related_stems(word: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in related_words(word) if " " not in w) | {stem(word)}
-
-
 def _count_nouns(text: str, figure: Figure, found: Sequence[Figure]) -> list[str]:
     """What a count counts: its noun when the figure reader found one ("17 metals"), else
     the next few words up to a break or another figure ("4,210 full-time nurses")."""
@@ -104,10 +99,10 @@ def _count_nouns(text: str, figure: Figure, found: Sequence[Figure]) -> list[str
 
 def _noun_match(nouns: Sequence[str], counted: str) -> tuple[float, float]:
     """(written alike, related through the lexicon) for a count's nouns and the asked one."""
-    asked, related_asked = stem(counted), _related_stems(counted.lower())
+    asked, related_asked = stem(counted), related_stems(counted.lower())
     words = [t for n in nouns for t in tokenize(n)]
     exact = any(stems_match(asked, t.stem) for t in words)
-    related = any(related_asked & _related_stems(t.text.lower()) for t in words)
+    related = any(related_asked & related_stems(t.text.lower()) for t in words)
     return float(exact), float(exact or related)
 
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from remqa.text.words import stem
+
 LEXICON = Path(__file__).with_name("lexicon.json.gz")
 
 # WordNet's detachment rules (wndb morphy): inflected ending -> base ending.
@@ -87,3 +89,9 @@ def in_compounds(words: list[str]) -> set[int]:
             if any(" ".join([*lower[i : i + n - 1], b]) in known for b in last):
                 found.update(range(i, i + n))
     return found
+
+
+@lru_cache(maxsize=8192)
+def related_stems(word: str) -> frozenset[str]:
+    """Stems of the word and of the one-word terms that may stand for it."""
+    return frozenset(stem(w) for w in related_words(word) if " " not in w) | {stem(word)}
