@@ -13,33 +13,24 @@ a pair is a positive when its figure overlaps a gold answer's span in the source
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from remqa import Assistant, Settings
+from remqa import Assistant
 from remqa.answering.answer_types import answer_type
-from remqa.answering.learned import LearnedAnswerer
 from remqa.answering.model import Scorer, trees_from_lightgbm
 from remqa.answering.question import analyze
 from remqa.answering.selector import FIGURE_FEATURES
-from remqa.evaluation.squad import GoldAnswer, SquadArticle, SquadQuestion, load_squad, write_corpus
+from remqa.evaluation.squad import SquadArticle
+from training_data import TrainingCorpus
 
-REPO = Path(__file__).resolve().parent.parent
-EXTERNAL = REPO.parent / "shared" / "external"
-SQUAD_TRAIN = EXTERNAL / "squad-train" / "squad2-train-first10articles.json"
-COVIDQA = EXTERNAL / "covidqa" / "covidqa-dev-30papers.json"
-OWN = REPO / "eval" / "figures" / "questions.json"
-WORK = REPO / "eval" / "figures" / "work"
 FIGURE_TREES = {"n_estimators": 400, "learning_rate": 0.03, "num_leaves": 15,
                 "min_child_samples": 20}  # fmt: skip
-TARGET_FALSE_REFUSALS = 0.02
+MAX_FALSE_REFUSALS = 0.05  # of answerable figure questions, on unseen predictions
 FOLDS = 5
 SEED = 7
-COVID_GROUPS = 3
 
 
 @dataclass
@@ -53,46 +44,13 @@ class FigureExample:
     labels: list[int]
 
 
-def _require(path: Path) -> None:
-    if not path.exists():
-        raise SystemExit(
-            f"{path} is missing: the figure model trains on the shared external data, "
-            "which must sit in ../shared/external beside this repository."
-        )
-
-
-def _own(prefix: str, articles: list[SquadArticle]) -> None:
-    """Add our written figure questions about these articles (text 'prefix:<title>')."""
-    by_title = {a.title: a for a in articles}
-    for item in json.loads(OWN.read_text(encoding="utf-8"))["items"]:
-        kind, _, title = item["text"].partition(":")
-        if kind != prefix or title not in by_title:
-            continue
-        article = by_title[title]
-        golds: tuple[GoldAnswer, ...] = ()
-        if item["answer"] is not None:
-            start = int(item["answer_start"])
-            golds = (GoldAnswer(item["answer"], start, start + len(item["answer"])),)
-        article.questions.append(
-            SquadQuestion(item["id"], article.source, item["question"], golds, not golds)
-        )
-
-
-def _read_half(articles: list[SquadArticle]) -> list[SquadArticle]:
-    """The COVID-QA papers at even positions of the sorted titles (eval/figures/README.md)."""
-    titles = sorted(a.title for a in articles)
-    read = set(titles[::2])
-    return [a for a in articles if a.title in read]
-
-
 def collect(
     assistant: Assistant, articles: list[SquadArticle], group_of: dict[str, str]
 ) -> list[FigureExample]:
     """The pairs of every figure question of these (ingested) articles."""
     assistant.ensure_ready()
-    measure, similarity = assistant._answerer, assistant._similarity
-    assert measure is not None and similarity is not None
-    learned = LearnedAnswerer(measure)  # type: ignore[arg-type]
+    learned, similarity = assistant._answerer, assistant._similarity
+    assert learned is not None and similarity is not None
     out = []
     for article in articles:
         for q in article.questions:
@@ -116,35 +74,15 @@ def collect(
     return out
 
 
-def corpus_examples(name: str, articles: list[SquadArticle], groups: dict[str, str],
-                    ) -> list[FigureExample]:  # fmt: skip
-    settings = Settings(corpus_dir=WORK / name / "corpus", index_dir=WORK / name / "index",
-                        show_progress=False)  # fmt: skip
-    write_corpus(articles, settings.corpus_dir)
-    assistant = Assistant(settings)
-    assistant.ingest()
-    return collect(assistant, articles, groups)
-
-
-def external_examples() -> list[FigureExample]:
+def external_examples(corpora: list[TrainingCorpus]) -> list[FigureExample]:
     """Figure questions of the SQuAD training articles and the read half of COVID-QA."""
-    _require(SQUAD_TRAIN)
-    _require(COVIDQA)
-    train = load_squad(SQUAD_TRAIN)
-    _own("squad-train", train)
-    papers = _read_half(load_squad(COVIDQA))
-    _own("covidqa", papers)
-    titles = sorted(a.title for a in papers)
-    covid_groups = {a.source: f"covidqa-{titles.index(a.title) % COVID_GROUPS}" for a in papers}
-    return corpus_examples(
-        "squad-train", train, {a.source: f"train:{a.title}" for a in train}
-    ) + corpus_examples("covidqa-read", papers, covid_groups)
+    return [e for c in corpora for e in collect(c.assistant, c.articles, c.group_of)]
 
 
 def fit_figure_model(train: list[FigureExample], with_threshold: bool = True) -> dict[str, Any]:
     """P(this figure of this sentence answers): a classifier over every pair of every figure
     question, unanswerable ones included; the threshold, from predictions for questions the
-    model did not see, refuses TARGET_FALSE_REFUSALS of the answerable ones."""
+    model did not see, balances the two kinds of error (_threshold)."""
     import lightgbm as lgb
 
     x = np.array([r for e in train for r in e.rows])
@@ -173,14 +111,26 @@ def best_probability(spec: dict[str, Any], example: FigureExample) -> tuple[floa
 
 
 def _threshold(train: list[FigureExample]) -> float:
+    """The threshold that best separates, on predictions for questions the model did not
+    see (5 folds), unanswerable figure questions (refused) from answerable ones (answered):
+    the most of the first refused for the fewest of the second, with at most
+    MAX_FALSE_REFUSALS of the answerable ones refused."""
     folds = np.random.default_rng(SEED).integers(0, FOLDS, len(train))
-    unseen: list[float] = []
+    answerable: list[float] = []
+    unanswerable: list[float] = []
     for k in range(FOLDS):
         fold = [e for e, f in zip(train, folds, strict=True) if f != k]
         spec = fit_figure_model(fold, with_threshold=False)
-        held = [e for e, f in zip(train, folds, strict=True) if f == k and not e.impossible]
-        unseen += [best_probability(spec, e)[0] for e in held if e.rows]
-    return float(np.quantile(unseen, TARGET_FALSE_REFUSALS)) if unseen else 0.0
+        for e in (e for e, f in zip(train, folds, strict=True) if f == k):
+            p = best_probability(spec, e)[0]
+            (unanswerable if e.impossible else answerable).append(p)
+    if not answerable:
+        return 0.0
+    a, u = np.array(answerable), np.array(unanswerable)
+    cap = float(np.quantile(a, MAX_FALSE_REFUSALS))
+    candidates = [t for t in np.unique(np.concatenate([a, u])) if t <= cap] or [0.0]
+    gain = [float(np.mean(u < t) if len(u) else 0.0) - float(np.mean(a < t)) for t in candidates]
+    return float(candidates[int(np.argmax(gain))])
 
 
 def evaluate(spec: dict[str, Any], test: list[FigureExample]) -> dict[str, float]:

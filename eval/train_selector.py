@@ -24,7 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 import figure_training  # noqa: E402  (eval/, beside this script)
+import training_data  # noqa: E402
 
 from remqa import Assistant, Settings  # noqa: E402
 from remqa.answering.answer_types import answer_type  # noqa: E402
@@ -53,9 +54,13 @@ from remqa.evaluation.squad import (  # noqa: E402
 WORK = REPO / "eval" / "squad" / "work"
 SHIPPED = REPO / "src" / "remqa" / "answering" / "selector.json"
 LOAO = REPO / "eval" / "squad" / "selector"
+COVID_LOAO = REPO / "eval" / "covidqa" / "selector"
+HELD_OUT = WORK / "held-out"
 OWN = REPO / "eval" / "squad" / "own-questions.json"
-TARGET_FALSE_REFUSALS = 0.015
+TARGET_FALSE_REFUSALS = 0.03  # of answerable training questions, on unseen predictions
 SPAN_POSITIVE_F1 = 0.5
+BOLD_PRECISION = 0.80  # of bold short answers right, per answer type, on unseen questions
+MIN_BOLD_SUPPORT = 20  # bold answers a threshold must hold over
 CALIBRATION_FOLDS = 5
 SEED = 7
 SENTENCE_TREES = {"n_estimators": 500, "learning_rate": 0.02, "num_leaves": 7,
@@ -70,6 +75,7 @@ SPAN_TREES = {"n_estimators": 200, "learning_rate": 0.05, "num_leaves": 15,
 class Example:
     """One question: its candidates' rows and labels, and its span rows (answerable only)."""
 
+    group: str  # what is left out together: an article, or a group of papers
     article: str
     id: str
     impossible: bool
@@ -77,6 +83,10 @@ class Example:
     labels: list[int]
     span_rows: list[list[float]]
     span_gains: list[float]  # the SQuAD F1 of each span with the best gold answer
+    kind: str = "other"  # the answer type asked for
+    question: str = ""
+    texts: list[str] = field(default_factory=list)  # the candidate sentences, as rows
+    golds: list[str] = field(default_factory=list)  # the gold answers' text
 
 
 def own_questions(articles: list[SquadArticle], path: Path = OWN) -> None:
@@ -102,7 +112,9 @@ def own_questions(articles: list[SquadArticle], path: Path = OWN) -> None:
         )  # fmt: skip
 
 
-def collect(assistant: Assistant, articles: list[SquadArticle]) -> list[Example]:
+def collect(
+    assistant: Assistant, articles: list[SquadArticle], group_of: dict[str, str]
+) -> list[Example]:
     assistant.ensure_ready()
     answerer, similarity = assistant._answerer, assistant._similarity
     assert answerer is not None and similarity is not None
@@ -127,7 +139,10 @@ def collect(assistant: Assistant, articles: list[SquadArticle]) -> list[Example]
                 for span in candidate_spans(sentence, kind, set(content_stems(q.question))):
                     span_rows.append(list(span.features))
                     gains.append(max(f1(span.span.text, g.text) for g in q.answers))
-            examples.append(Example(q.article, q.id, q.impossible, rows, labels, span_rows, gains))
+            examples.append(Example(group_of[q.article], q.article, q.id, q.impossible, rows,
+                                    labels, span_rows, gains, kind, q.question,
+                                    [c.text for c in cands],
+                                    [g.text for g in q.answers]))  # fmt: skip
     return examples
 
 
@@ -223,29 +238,120 @@ def chosen_probabilities(
     return out
 
 
-def threshold_for(train: list[Example]) -> float:
-    """The probability under which TARGET_FALSE_REFUSALS of answerable questions fall, taken
-    on predictions for questions the models did not see (5 folds of the training questions):
-    on its own training questions a model is over-confident, and the threshold too high."""
+@dataclass
+class HeldOut:
+    """What the models said about one answerable question they did not see."""
+
+    kind: str
+    impossible: bool
+    confidence: float  # P(the chosen sentence answers)
+    bold: float  # confidence x P(the chosen sentence's best span is the answer); 0: no span
+    right: bool  # that span is a gold answer (SQuAD F1 >= 0.5)
+
+
+def held_out_predictions(train: list[Example]) -> list[HeldOut]:
+    """Predictions for the training questions, each by models fitted without it (5 folds):
+    on its own training questions a model is over-confident."""
     folds = np.random.default_rng(SEED).integers(0, CALIBRATION_FOLDS, len(train))
-    unseen: list[float] = []
+    out: list[HeldOut] = []
     for k in range(CALIBRATION_FOLDS):
         fold = [e for e, f in zip(train, folds, strict=True) if f != k]
-        held = [e for e, f in zip(train, folds, strict=True) if f == k and not e.impossible]
-        unseen += chosen_probabilities(fit_sentence_model(fold), fit_answer_model(fold), held)
-    return float(np.quantile(unseen, TARGET_FALSE_REFUSALS))
+        held = [e for e, f in zip(train, folds, strict=True) if f == k]
+        sentence, answer, span = (
+            fit_sentence_model(fold),
+            fit_answer_model(fold),
+            fit_span_model(fold),
+        )
+        ranker = Scorer(sentence, FEATURES)
+        spans = Scorer(span, SPAN_FEATURES)
+        for e, p in zip(held, chosen_probabilities(sentence, answer, held), strict=True):
+            bold, right = 0.0, False
+            if e.rows and not e.impossible:
+                text = e.texts[int(np.argmax(ranker.score(e.rows)))]
+                found = candidate_spans(text, e.kind, set(content_stems(e.question)))  # type: ignore[arg-type]
+                if found:
+                    rows = [list(s.features) for s in found]
+                    best = int(np.argmax(spans.score(rows)))
+                    bold = p * float(spans.probability([rows[best]])[0])
+                    right = (
+                        max((f1(found[best].span.text, g) for g in e.golds), default=0.0)
+                        >= SPAN_POSITIVE_F1
+                    )
+            out.append(HeldOut(e.kind, e.impossible, p, bold, right))
+    return out
 
 
-def fit(train: list[Example], articles: list[str]) -> dict[str, Any]:
-    return {
+def refusal_threshold(held: list[HeldOut]) -> float:
+    """The probability under which TARGET_FALSE_REFUSALS of answerable questions fall."""
+    answerable = [h.confidence for h in held if not h.impossible]
+    return float(np.quantile(answerable, TARGET_FALSE_REFUSALS))
+
+
+def bold_thresholds(held: list[HeldOut], refusal: float) -> dict[str, float]:
+    """Per answer type, the lowest bold score from which at least BOLD_PRECISION of the bold
+    answers (of questions not refused) are right, over at least MIN_BOLD_SUPPORT of them;
+    a type where no threshold reaches it gets none (never bold)."""
+    out: dict[str, float] = {}
+    for kind in sorted({h.kind for h in held}):
+        answered = [
+            h
+            for h in held
+            if h.kind == kind and not h.impossible and h.confidence >= refusal and h.bold > 0
+        ]
+        answered.sort(key=lambda h: -h.bold)
+        best: float | None = None
+        right = 0
+        for n, h in enumerate(answered, start=1):
+            right += h.right
+            if n >= MIN_BOLD_SUPPORT and right / n >= BOLD_PRECISION:
+                best = h.bold
+        if best is not None:
+            out[kind] = round(best, 4)
+    return out
+
+
+def fit(train: list[Example], articles: list[str], name: str) -> dict[str, Any]:
+    """The models fitted on `train`, with their thresholds; the held-out predictions the
+    thresholds come from are kept in HELD_OUT/<name>.json (see --thresholds-only)."""
+    held = held_out_predictions(train)
+    HELD_OUT.mkdir(parents=True, exist_ok=True)
+    (HELD_OUT / f"{name}.json").write_text(json.dumps([asdict(h) for h in held]), "utf-8")
+    weights = {
         "version": 2,
         "trained_on": sorted(articles),
         "sentence": fit_sentence_model(train),
         "answer": fit_answer_model(train),
         "span": fit_span_model(train),
-        "refusal_threshold": round(threshold_for(train), 4),
-        "target_false_refusals": TARGET_FALSE_REFUSALS,
     }
+    return set_thresholds(weights, held)
+
+
+def set_thresholds(weights: dict[str, Any], held: list[HeldOut]) -> dict[str, Any]:
+    refusal = refusal_threshold(held)
+    weights["refusal_threshold"] = round(refusal, 4)
+    weights["target_false_refusals"] = TARGET_FALSE_REFUSALS
+    weights["bold_thresholds"] = bold_thresholds(held, refusal)
+    weights["bold_precision"] = BOLD_PRECISION
+    return weights
+
+
+def thresholds_only() -> int:
+    """Re-derive every written weights file's thresholds from its kept held-out predictions,
+    with today's TARGET_FALSE_REFUSALS and BOLD_PRECISION, without fitting anything."""
+    files = {"shipped": SHIPPED} | {
+        p.stem.removeprefix("without-"): p for folder in (LOAO, COVID_LOAO)
+        for p in folder.glob("without-*.json")
+    }  # fmt: skip
+    for name, path in files.items():
+        kept = HELD_OUT / f"{name}.json"
+        if not kept.exists():
+            raise SystemExit(f"{kept} is missing: run a full training first.")
+        held = [HeldOut(**h) for h in json.loads(kept.read_text(encoding="utf-8"))]
+        weights = set_thresholds(json.loads(path.read_text(encoding="utf-8")), held)
+        path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"{path.relative_to(REPO)}: refusal {weights['refusal_threshold']}, "
+              f"bold {weights['bold_thresholds']}")  # fmt: skip
+    return 0
 
 
 def evaluate(weights: dict[str, Any], test: list[Example]) -> dict[str, float]:
@@ -277,12 +383,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report only, write nothing")
     parser.add_argument(
-        "--figure-model",
+        "--no-figure-model",
         action="store_true",
-        help="also train the figure model (eval/figure_training.py) and write it into the "
-        "weights; without it, figure questions go through the figure binding",
+        help="leave the figure model out of the weights (figure questions then go through "
+        "the hand-set figure choice)",
+    )
+    parser.add_argument(
+        "--thresholds-only",
+        action="store_true",
+        help="only re-derive the written weights' refusal and bold thresholds from the "
+        "held-out predictions the last full training kept (seconds, no fitting)",
     )
     args = parser.parse_args(argv)
+    if args.thresholds_only:
+        return thresholds_only()
     articles = load_squad(REPO / "eval" / "squad" / "squad-dev-3articles.json")
     own_questions(articles)
     settings = Settings(corpus_dir=WORK / "corpus", index_dir=WORK / "index",
@@ -290,28 +404,33 @@ def main(argv: list[str] | None = None) -> int:
     write_corpus(articles, settings.corpus_dir)
     assistant = Assistant(settings)
     assistant.ingest()
-    examples = collect(assistant, articles)
-    # The figure model: the dev articles' figure questions, and those of other text.
+    dev_groups = {a.source: a.source for a in articles}
+    corpora = training_data.external_corpora()
+    examples = collect(assistant, articles, dev_groups)
+    for corpus in corpora:
+        examples += collect(corpus.assistant, corpus.articles, corpus.group_of)
+    print(f"{len(examples)} questions to train on")
     figures: list[figure_training.FigureExample] = []
-    if args.figure_model:
-        figures = figure_training.collect(
-            assistant, articles, {a.source: a.source for a in articles}
-        )
-        figures += figure_training.external_examples()
-    sources = sorted({a.source for a in articles})
+    if not args.no_figure_model:
+        figures = figure_training.collect(assistant, articles, dev_groups)
+        figures += figure_training.external_examples(corpora)
+        print(f"{len(figures)} figure questions to train on")
+    # Weights for each group the evals answer: the SQuAD dev articles and the COVID-QA
+    # read-half groups (the aggregate half was never trained on: the shipped weights).
+    left_out = sorted(dev_groups) + sorted({g for g in corpora[-1].group_of.values()})
     report: dict[str, Any] = {}
     held_out: dict[str, dict[str, Any]] = {}
-    for source in sources:
-        train = [e for e in examples if e.article != source]
-        weights = fit(train, [s for s in sources if s != source])
+    for group in left_out:
+        train = [e for e in examples if e.group != group]
+        weights = fit(train, [g for g in left_out if g != group], Path(group).stem)
         if figures:
             weights["figure"] = figure_training.fit_figure_model(
-                [e for e in figures if e.group != source]
+                [e for e in figures if e.group != group]
             )
-        held_out[source] = weights
-        squad_only = [e for e in examples if e.article == source and not e.id.startswith("own-")]
-        report[source] = evaluate(weights, squad_only)
-        print(f"without {source}: {report[source]}")
+        held_out[group] = weights
+        test = [e for e in examples if e.group == group and not e.id.startswith("own-")]
+        report[group] = evaluate(weights, test)
+        print(f"without {group}: {report[group]}")
     figure_report = {}
     for group in sorted({e.group for e in figures}):
         spec = figure_training.fit_figure_model([e for e in figures if e.group != group])
@@ -319,22 +438,33 @@ def main(argv: list[str] | None = None) -> int:
             spec, [e for e in figures if e.group == group]
         )
         print(f"figures without {group}: {figure_report[group]}")
-    shipped = fit(examples, sources)
-    shipped["leave_one_article_out"] = report
+    shipped = fit(examples, sorted({e.group for e in examples}), "shipped")
+    shipped["leave_one_group_out"] = report
     if figures:
         shipped["figure"] = figure_training.fit_figure_model(figures)
         shipped["figure_leave_one_group_out"] = figure_report
     if args.check:
         return 0
-    LOAO.mkdir(parents=True, exist_ok=True)
-    for source, weights in held_out.items():
-        path = LOAO / f"without-{Path(source).stem}.json"
-        path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_held_out(held_out, corpora[-1].group_of)
     SHIPPED.write_text(json.dumps(shipped, separators=(",", ":")) + "\n", encoding="utf-8")
-    print(
-        f"wrote {SHIPPED.relative_to(REPO)} and {len(held_out)} files in {LOAO.relative_to(REPO)}/"
-    )
+    print(f"wrote {SHIPPED.relative_to(REPO)}, {LOAO.relative_to(REPO)}/ and "
+          f"{COVID_LOAO.relative_to(REPO)}/")  # fmt: skip
     return 0
+
+
+def write_held_out(held_out: dict[str, dict[str, Any]], covid_group_of: dict[str, str]) -> None:
+    """One weights file per left-out group, and for COVID-QA a map from each read-half paper
+    to the file of its group (the external eval looks there first)."""
+    for folder in (LOAO, COVID_LOAO):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.json"):
+            old.unlink()
+    for group, weights in held_out.items():
+        folder = COVID_LOAO if group.startswith("covidqa-") else LOAO
+        path = folder / f"without-{Path(group).stem}.json"
+        path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+    papers = {source: f"without-{group}.json" for source, group in covid_group_of.items()}
+    (COVID_LOAO / "groups.json").write_text(json.dumps(papers, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -73,9 +73,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("name", ["squad", "covidqa"])
-def test_external_eval_gates_pass_with_the_baseline_beside_remqa(
-    name: str, tmp_path: Path
-) -> None:
+def test_external_eval_gates_pass_with_the_baseline_beside_remqa(name: str, tmp_path: Path) -> None:
     """The CI gate on each external set (SQuAD: each article answered by a selector trained
     without it; COVID-QA: the shipped selector), with the aggregate part kept unread."""
     result = subprocess.run(
@@ -226,3 +224,20 @@ def test_an_unknown_set_name_is_a_one_line_error(
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and f"Unknown eval set '{value}'" in err
     assert "--set squad or --set covidqa" in err
+
+
+def test_weights_left_out_by_group_are_found_through_the_groups_map(tmp_path: Path) -> None:
+    from remqa.evaluation.external_report import loao_weights
+
+    (tmp_path / "without-covidqa-1.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "groups.json").write_text(
+        json.dumps({"paper-a.txt": "without-covidqa-1.json", "paper-b.txt": "without-x.json"}),
+        encoding="utf-8",
+    )
+    assert loao_weights("paper-a.txt", tmp_path) == tmp_path / "without-covidqa-1.json"
+    assert loao_weights("paper-b.txt", tmp_path) is None  # mapped, but not built
+    assert loao_weights("paper-c.txt", tmp_path) is None  # aggregate half: shipped weights
+    other = tmp_path / "squad"
+    other.mkdir()
+    (other / "without-Rhine.json").write_text("{}", encoding="utf-8")
+    assert loao_weights("Rhine.txt", other) == other / "without-Rhine.json"

@@ -100,12 +100,32 @@ def test_weights_with_a_figure_model_choose_and_refuse_figures_by_it(
 ) -> None:
     corpus = write_corpus(tmp_path / "corpus", {"metals.txt": SENTENCE})
     question = "What share of gallium production does China have?"
-    chosen = make_settings(corpus, answerer="learned",
-                           selector_weights=_weights_with_figure_model(tmp_path, 0.5))  # fmt: skip
+    chosen = make_settings(corpus, selector_weights=_weights_with_figure_model(tmp_path, 0.5))
     Assistant(chosen).ingest()
     answer = Assistant(chosen).ask(question)
     assert answer.text.startswith("**98.8%**") and answer.confidence == pytest.approx(0.95, 0.01)
+    assert answer.answered_by == "figure model"
     strict = chosen.model_copy(
         update={"selector_weights": _weights_with_figure_model(tmp_path, 0.99)}
     )
     assert Assistant(strict).ask(question).refused
+
+
+@pytest.mark.parametrize(
+    ("line", "counted", "expected"),
+    [
+        ("Modules per box: 31 pieces", "modules", True),  # the label names what is counted
+        ("Modules per box: 31 pieces", "boxes", True),
+        ("Modules per box: 31 pieces", "pallets", False),  # another noun
+        ("31 modules: see the box", "modules", False),  # the figure is in the label
+        ("The box holds 31 pieces", "modules", False),  # no label: value line
+        ("Modules per box: 31 pieces", None, False),  # not a "how many" question
+    ],
+)
+def test_a_label_says_what_its_value_counts(line: str, counted: str | None, expected: bool) -> None:
+    from remqa.answering.binding import labelled_count
+    from remqa.answering.figures import find_figures
+
+    counts = [f for f in find_figures(line) if f.kind == "count"]
+    assert counts
+    assert labelled_count(line, counts[0], counted) is expected

@@ -120,7 +120,7 @@ def test_learned_answerer_leads_with_a_short_answer_and_cites_it(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
     corpus = write_corpus(tmp_path / "corpus", DOCS)
-    assistant = Assistant(make_settings(corpus, answerer="learned"))
+    assistant = Assistant(make_settings(corpus))
     answer = assistant.ask("Who came up with the idea of a natural state of rest for objects?")
     assert not answer.refused and answer.confidence is not None
     assert answer.text.startswith("**Aristotle** — ")
@@ -134,12 +134,12 @@ def test_learned_answerer_refuses_below_its_threshold(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
     corpus = write_corpus(tmp_path / "corpus", DOCS)
-    strict = Assistant(make_settings(corpus, answerer="learned", refusal_threshold=1.0))
+    strict = Assistant(make_settings(corpus, refusal_threshold=1.0))
     answer = strict.ask("Who came up with the idea of a natural state of rest for objects?")
     assert answer.refused and answer.citations == [] and answer.confidence is not None
     assert answer.confidence < 1.0
     # A figure question with no figure of the asked kind is refused whatever the model says.
-    lenient = Assistant(make_settings(corpus, answerer="learned", refusal_threshold=0.0))
+    lenient = Assistant(make_settings(corpus, refusal_threshold=0.0))
     assert lenient.ask("What percentage of the power does the zorblax reactor export?").refused
 
 
@@ -150,7 +150,7 @@ def test_learned_answerer_answers_when_without_a_year(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
     corpus = write_corpus(tmp_path / "corpus", GUILD)
-    assistant = Assistant(make_settings(corpus, answerer="learned"))
+    assistant = Assistant(make_settings(corpus))
     answer = assistant.ask("When did the movement that became the guild begin?")
     assert not answer.refused and "mid-18th century" in answer.text
 
@@ -173,6 +173,47 @@ def test_a_name_in_the_question_is_not_matched_by_a_lower_case_word(
     docs = {"force.txt": "The kilogram-force is the force of standard gravity on one kilogram "
             "of mass; the newton is the SI unit of force.\n"}  # fmt: skip
     corpus = write_corpus(tmp_path / "corpus", docs)
-    for answerer in ("rules", "learned"):
-        assistant = Assistant(make_settings(corpus, answerer=answerer))
-        assert assistant.ask("What was the mass of Newton's apple tree?").refused, answerer
+    assistant = Assistant(make_settings(corpus))
+    assert assistant.ask("What was the mass of Newton's apple tree?").refused
+
+
+def _weights_with_bold_thresholds(tmp_path: Path, thresholds: dict[str, float]) -> Path:
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data["bold_thresholds"] = thresholds
+    path = tmp_path / f"bold-{len(list(tmp_path.glob('bold-*')))}.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_a_short_answer_is_bold_only_above_its_types_threshold(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", DOCS)
+    question = "Who came up with the idea of a natural state of rest for objects?"
+    sure = make_settings(
+        corpus, selector_weights=_weights_with_bold_thresholds(tmp_path, {"name": 0.0})
+    )
+    answer = Assistant(sure).ask(question)
+    assert answer.text.startswith("**Aristotle** — ") and answer.answered_by == "selector"
+    # A type whose threshold no answer reaches, or one without a threshold, leads with the
+    # sentence itself.
+    for thresholds in ({"name": 1.5}, {"date": 0.0}):
+        weights = _weights_with_bold_thresholds(tmp_path, thresholds)
+        plain = Assistant(sure.model_copy(update={"selector_weights": weights})).ask(question)
+        assert not plain.refused and plain.text.startswith("The idea that objects"), thresholds
+        assert "**" not in plain.text
+
+
+def test_weights_say_which_model_answered_a_figure_question(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data.pop("figure", None)  # weights without a figure model: the hand-set choice answers
+    path = tmp_path / "no-figure-model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    corpus = write_corpus(tmp_path / "corpus", DOCS)
+    assistant = Assistant(make_settings(corpus, selector_weights=path))
+    answer = assistant.ask("How much power does the zorblax reactor at Quillon produce?")
+    assert answer.answered_by == "figure rules" and answer.text.startswith("**412 megawatts**")
+    refused = assistant.ask("What percentage of the power does the zorblax reactor export?")
+    assert refused.refused and refused.answered_by == "figure rules"

@@ -16,8 +16,7 @@ from remqa.settings import Settings
 if TYPE_CHECKING:
     from llama_index.core.base.base_query_engine import BaseQueryEngine
 
-    from remqa.answering.extractive import ExtractiveAnswerer
-    from remqa.answering.learned import LearnedAnswerer
+    from remqa.answering.answerer import Answerer
     from remqa.llm.generate import LLMAnswerer
     from remqa.retrieval.hybrid import HybridRetriever
     from remqa.retrieval.similarity import SentenceSimilarity
@@ -38,7 +37,7 @@ class Assistant:
         # The settings the loaded index is read with: its embedding precision followed.
         self._index_settings = self.settings
         self._retriever: HybridRetriever | None = None
-        self._answerer: ExtractiveAnswerer | LearnedAnswerer | None = None
+        self._answerer: Answerer | None = None
         self._similarity: SentenceSimilarity | None = None
         self._generator: LLMAnswerer | None = None
         self._client: Any = None  # the Chroma client the retriever reads through
@@ -139,7 +138,8 @@ class Assistant:
         with self._lock:  # one load, even when the first questions arrive together
             if self._retriever is not None:
                 return
-            from remqa.answering.extractive import ExtractiveAnswerer
+            from remqa.answering.answerer import Answerer
+            from remqa.answering.candidates import CandidateReader
             from remqa.index.embedding import load_embedder
             from remqa.index.meta import follow_index, generation, open_collection, self_check
             from remqa.index.store import open_client
@@ -160,19 +160,15 @@ class Assistant:
             self._client = client
             retriever = HybridRetriever(collection, self._index_settings)
             self._similarity = SentenceSimilarity(embedder)
-            rules = ExtractiveAnswerer(
-                retriever.stats,
-                retriever.paragraph_before,
-                max_citations=self.settings.max_citations,
-                similarity=self._similarity,
+            reader = CandidateReader(
+                retriever.stats, retriever.paragraph_before, similarity=self._similarity
             )
-            self._answerer = rules
-            if self.settings.answerer == "learned":
-                from remqa.answering.learned import LearnedAnswerer
-
-                self._answerer = LearnedAnswerer(
-                    rules, self.settings.selector_weights, self.settings.refusal_threshold
-                )
+            self._answerer = Answerer(
+                reader,
+                max_citations=self.settings.max_citations,
+                selector_weights=self.settings.selector_weights,
+                refusal_threshold=self.settings.refusal_threshold,
+            )
             if self.settings.llm != "extractive":
                 from remqa.llm.backends import build_llm, describe_backend
                 from remqa.llm.generate import LLMAnswerer

@@ -251,16 +251,14 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _external(args: argparse.Namespace, settings: Settings, eval_set: ExternalSet) -> int:
-    """An external set: its own corpus and index (unless told otherwise), the learned
-    answerer (unless REMQA_ANSWERER picks another) and its own gates (unless --gates)."""
+    """An external set: its own corpus and index (unless told otherwise) and its own gates
+    (unless --gates)."""
     from remqa.evaluation.external_report import external_eval
 
     work: dict[str, Any] = {
         "corpus_dir": args.corpus or eval_set.work / "corpus",
         "index_dir": args.index or eval_set.work / "index",
     }
-    if "answerer" not in settings.model_fields_set:
-        work["answerer"] = "learned"
     gates = args.gates if args.gates != Path("eval/gates.yaml") else None
     return external_eval(settings.model_copy(update=work), eval_set, args.report, gates)
 

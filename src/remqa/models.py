@@ -37,15 +37,21 @@ class Answer(BaseModel):
     refused: bool = Field(False, description="True when the documents do not hold the answer.")
     confidence: float | None = Field(
         None,
-        description="The answer selector's probability that the best sentence answers the "
-        "question (answers below the refusal threshold are refused); None when no selector "
-        "decided: the rule-based answerer, a figure question (decided by the figure binding) "
-        "and LLM answers.",
+        description="The model's probability that its chosen sentence (or, for a figure "
+        "question, its chosen figure) answers the question; answers below the model's "
+        "threshold are refused. None when no model gave one: the hand-set figure choice and "
+        "LLM answers.",
     )
     resolved_question: str | None = Field(
         None, description="The question as understood after resolving a follow-up."
     )
     backend: str = "extractive"
+    answered_by: str | None = Field(
+        None,
+        description="Which model chose the answer (or the refusal): 'selector' (the learned "
+        "sentence selector), 'figure model' (the learned figure model), 'figure rules' (the "
+        "hand-set figure choice, when the weights hold no figure model) or 'llm'.",
+    )
     notices: list[str] = Field(default_factory=list)
     checks: list[SentenceCheck] = Field(
         default_factory=list, description="Per-sentence verification of an LLM answer."

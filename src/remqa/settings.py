@@ -53,12 +53,6 @@ class Settings(BaseSettings):
     )
 
     top_k: int = Field(10, ge=1, le=50, description="Passages retrieved and read per question.")
-    answerer: Literal["rules", "learned"] = Field(
-        "rules",
-        description="rules: the hand-built extractive answerer; learned: figure questions "
-        "through the figure binding, the rest by the learned selector (calibrated refusals, "
-        "short answers of every type; see README).",
-    )
     selector_weights: Path | None = Field(
         None,
         description="Answer-selector weights (JSON); unset: the ones shipped with remqa.",

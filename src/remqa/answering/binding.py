@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from remqa.answering.figures import Figure
-from remqa.text.words import Token
+from remqa.text.words import Token, stems_match, tokenize, variants
 
 
 def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, text: str) -> float:
@@ -61,7 +61,7 @@ def bind(
 
 _OF_WORDS = {"of", "in", "for"}
 _CONJUNCTIONS = [["and"], ["but"], ["or"], ["while"], ["whereas"]]
-_BREAK = re.compile(r"[,;:()\[\]—]|\s-\s|\.\s|\.$")
+BREAK = re.compile(r"[,;:()\[\]—]|\s-\s|\.\s|\.$")
 
 
 def measure_phrase(
@@ -108,11 +108,11 @@ def _limit(text: str, at: int, figures: Sequence[Figure], forward: bool) -> int:
     """Offset of the nearest clause break or other figure from `at`, in one direction."""
     if forward:
         ends = [f.start for f in figures if f.start >= at]
-        match = _BREAK.search(text, at)
+        match = BREAK.search(text, at)
         ends.append(match.start() if match else len(text))
         return min(ends)
     starts = [f.end for f in figures if f.end <= at]
-    breaks = [m.end() for m in _BREAK.finditer(text, 0, at)]
+    breaks = [m.end() for m in BREAK.finditer(text, 0, at)]
     return max([*starts, *breaks, 0])
 
 
@@ -120,3 +120,20 @@ def _tokens(text: str) -> list[Token]:
     from remqa.text.words import tokenize
 
     return tokenize(text)
+
+
+_LABEL = re.compile(r"^\s*([^:\n]{1,60}):\s+\S")
+
+
+def labelled_count(sentence: str, figure: Figure, counted: str | None) -> bool:
+    """ "Modules per box: 31 pieces" answers "how many modules": in a label: value line, the
+    label says what the value counts (`counted`: the noun a "how many" question counts)."""
+    label = _LABEL.match(sentence)
+    if figure.kind != "count" or not counted or label is None:
+        return False
+    if figure.start < label.end(1):
+        return False  # the figure is in the label, not the value
+    forms = [form[0] for form in variants(counted) if len(form) == 1]
+    return any(
+        stems_match(form, token.stem) for token in tokenize(label.group(1)) for form in forms
+    )

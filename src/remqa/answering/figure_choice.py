@@ -13,12 +13,11 @@ about) beside everything the sentence selector knows about the sentence.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from remqa.answering.binding import bind, measure_phrase
+from remqa.answering.binding import BREAK, bind, labelled_count, measure_phrase
 from remqa.answering.figures import DIMENSIONS, Figure, find_figures
 from remqa.answering.question import GENERIC, QuestionAnalysis
 from remqa.text.lexicon import related_stems
@@ -47,8 +46,6 @@ PAIR_FEATURES = (
     "labelled",
     "position",
 )
-_BREAK = re.compile(r"[,;:()\[\]—]|\s-\s")
-_LABEL = re.compile(r"^\s*([^:\n]{1,60}):\s+\S")
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,7 @@ def _count_nouns(text: str, figure: Figure, found: Sequence[Figure]) -> list[str
     if figure.unit:
         return [figure.unit]
     end = min([f.start for f in found if f.start >= figure.end] + [len(text)])
-    stop = _BREAK.search(text, figure.end, end)
+    stop = BREAK.search(text, figure.end, end)
     words = tokenize(text[figure.end : stop.start() if stop else end])
     return [t.text for t in words if t.text.lower() not in STOPWORDS][:3]
 
@@ -126,7 +123,6 @@ def pair_features(
     ranked = sorted(eligible, key=lambda f: -strengths[id(f)])
     strength_sum = sum(strengths.values()) or 1.0
     asked = {(t.start, t.end) for t, _ in subject}
-    label = _LABEL.match(text)
     out: list[tuple[Figure, tuple[float, ...]]] = []
     for order, figure in enumerate(eligible):
         strength = strengths[id(figure)]
@@ -138,10 +134,7 @@ def pair_features(
         nouns = _count_nouns(text, figure, found) if counted else []
         exact, related = _noun_match(nouns, counted) if counted else (0.0, 0.0)
         cosine = max((noun_similarity(n) for n in nouns), default=0.0)
-        labelled = bool(
-            label and figure.start >= label.end(1) and counted
-            and any(stems_match(stem(counted), t.stem) for t in tokenize(label.group(1)))
-        )  # fmt: skip
+        labelled = labelled_count(text, figure, counted)
         out.append(
             (
                 figure,
@@ -189,7 +182,7 @@ def _nearest(
     assert best is not None
     lo, hi = _between(best, figure)
     between = any(o is not figure and lo <= o.start and o.end <= hi for o in found)
-    clause = not _BREAK.search(text[lo:hi]) if hi > lo else True
+    clause = not BREAK.search(text[lo:hi]) if hi > lo else True
     words = len(text[lo:hi].split()) if hi > lo else 0
     return 1.0 / (1.0 + words / 3.0), float(between), float(clause)
 

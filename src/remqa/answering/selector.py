@@ -17,7 +17,8 @@ from remqa.answering.spans import SPAN_FEATURES
 from remqa.errors import RemqaError
 
 SHIPPED = Path(__file__).with_name("selector.json")
-SPAN_MIN_PROBABILITY = 0.25  # below this, the sentence alone is the better answer
+SPAN_MIN_PROBABILITY = 0.25  # weights without per-type thresholds: below this, no bold
+NEVER = 2.0  # a bold threshold no probability reaches
 FIGURE_FEATURES = FEATURES + PAIR_FEATURES  # a (sentence, figure) pair: both rows side by side
 
 
@@ -30,6 +31,15 @@ class Selector:
     trained_on: tuple[str, ...]
     figure: Scorer | None = None  # P(this figure of this sentence answers a figure question)
     figure_threshold: float = 0.0  # refuse a figure question when the best pair is below this
+    # Per answer type, the span probability from which a short answer leads in bold: chosen
+    # on predictions for unseen questions so that at least 80% of bold answers are right.
+    bold_thresholds: tuple[tuple[str, float], ...] = ()
+
+    def bold_threshold(self, kind: str) -> float:
+        """The span probability a short answer of this type needs to be shown in bold."""
+        if not self.bold_thresholds:
+            return SPAN_MIN_PROBABILITY
+        return dict(self.bold_thresholds).get(kind, NEVER)
 
 
 @lru_cache(maxsize=8)
@@ -45,6 +55,9 @@ def load_selector(path: Path | None = None) -> Selector:
             trained_on=tuple(data.get("trained_on", ())),
             figure=Scorer(data["figure"], FIGURE_FEATURES) if "figure" in data else None,
             figure_threshold=float(data.get("figure", {}).get("threshold", 0.0)),
+            bold_thresholds=tuple(
+                (kind, float(t)) for kind, t in sorted(data.get("bold_thresholds", {}).items())
+            ),
         )
     except FileNotFoundError:
         raise RemqaError(

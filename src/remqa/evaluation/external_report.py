@@ -19,9 +19,15 @@ from remqa.settings import Settings
 
 
 def loao_weights(article_source: str, folder: Path) -> Path | None:
-    """The selector trained on every article but this one, if it has been built."""
-    path = folder / f"without-{Path(article_source).stem}.json"
-    return path if path.exists() else None
+    """The weights trained without this article (or without the group of papers it is in,
+    as `groups.json` in the folder maps them), if they have been built."""
+    groups = folder / "groups.json"
+    if groups.exists():
+        name = json.loads(groups.read_text(encoding="utf-8")).get(article_source)
+        path = folder / name if name else None
+    else:
+        path = folder / f"without-{Path(article_source).stem}.json"
+    return path if path is not None and path.exists() else None
 
 
 def gate_metrics(run: ExternalRun) -> Metrics:

@@ -66,8 +66,9 @@ SETS = {
         Path("eval/covidqa/covidqa-dev-30papers.json"),
         Path("eval/covidqa"),
         "title",
-        "Scientific papers with expert questions and long answers; no selector was trained "
-        "on them, so every paper is answered with the shipped weights.",
+        "Scientific papers with expert questions and long answers; a paper of the read half "
+        "(trained on, in three groups) is answered by weights trained without its group, one "
+        "of the aggregate half (never trained on) by the shipped weights.",
     ),
 }
 

@@ -70,9 +70,15 @@ class LLMAnswerer:
         """Check the generated text; keep what its citations support."""
         text = text.strip()
         if text.strip(" .") == NOT_IN_DOCUMENTS or not passages:
-            from remqa.answering.extractive import REFUSAL
+            from remqa.answering.compose import REFUSAL
 
-            return Answer(question=question, text=REFUSAL, refused=True, backend=self.backend)
+            return Answer(
+                question=question,
+                text=REFUSAL,
+                refused=True,
+                backend=self.backend,
+                answered_by="llm",
+            )
         checked = [check_sentence(body, marks, passages) for body, marks in answer_sentences(text)]
         kept = [c for c in checked if c.check.supported]
         checks = [c.check for c in checked]
@@ -86,7 +92,12 @@ class LLMAnswerer:
             return answer
         text, citations = self._cite(kept, passages)
         answer = Answer(
-            question=question, text=text, citations=citations, backend=self.backend, checks=checks
+            question=question,
+            text=text,
+            citations=citations,
+            backend=self.backend,
+            checks=checks,
+            answered_by="llm",
         )
         removed = len(checked) - len(kept)
         if removed:

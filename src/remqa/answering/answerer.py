@@ -1,15 +1,14 @@
-"""The learned answerer: the same candidate sentences and measures as the rule-based
-answerer, chosen by the learned selector (selector.py) instead of hand-set weights, refused
-below a calibrated probability, and led by a short answer of the asked type.
+"""remqa's answerer: learned models choose, rules keep the promises.
 
-A question asking for a figure (how many, how much, what share, what year) goes to the
-figure binding first (ExtractiveAnswerer): a figure is only given from a sentence holding
-one of the asked kind tied to what was asked, and when no sentence holds one the answer is a
-refusal, whatever the model would have said. A "when" question the binding cannot answer
-("in the mid-18th century") falls through to the selector.
-
-Opt-in while it is brought up to the rule-based answerer on the bundled eval:
-REMQA_ANSWERER=learned. `remqa eval --set squad` uses it.
+For every candidate sentence of the retrieved passages (candidates.py measures them), the
+learned selector (selector.py) ranks the sentences and gives each a probability of
+answering; the answer is refused below a calibrated threshold, and led by a short answer in
+bold only when the span model is sure enough of it. A question asking for a figure (how
+many, how much, what share, what year) is answered only with a figure of the asked kind,
+exact text of its sentence: which one, and whether any, the learned figure model decides
+(figure_choice.py), or the hand-set figure choice (figure_rules.py) when the weights hold
+none. A "when" question no figure answers ("in the mid-18th century") goes on to the
+selector.
 """
 
 from __future__ import annotations
@@ -18,11 +17,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from remqa.answering.answer_types import AnswerType, answer_type, typed_spans
-from remqa.answering.extractive import ORDINAL, Candidate, ExtractiveAnswerer, cite, compose
+from remqa.answering.candidates import ORDINAL, Candidate, CandidateReader
+from remqa.answering.compose import cite, compose, refusal_text
 from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.figure_choice import FigurePair, pair_features
+from remqa.answering.figure_rules import choose_bound_figures
 from remqa.answering.question import QuestionAnalysis
-from remqa.answering.selector import SPAN_MIN_PROBABILITY, Selector, load_selector
+from remqa.answering.selector import Selector, load_selector
 from remqa.answering.spans import candidate_spans
 from remqa.models import Answer, Passage
 from remqa.text.words import tokenize
@@ -34,20 +35,21 @@ EXTRA_COVERAGE = 0.8
 MAX_EXTRA_PENALTY = 0.7
 
 
-class LearnedAnswerer:
-    """Answers by quoting the sentence the learned selector finds most likely to answer."""
+class Answerer:
+    """Answers by quoting the sentences the learned models find most likely to answer."""
 
     name = "extractive"
 
     def __init__(
         self,
-        measure: ExtractiveAnswerer,
+        reader: CandidateReader,
+        max_citations: int = 6,
         selector_weights: Path | None = None,
         refusal_threshold: float | None = None,
     ) -> None:
-        self.measure = measure  # finds the candidate sentences and measures them
-        self.stats = measure.stats
-        self.max_citations = measure.max_citations
+        self.reader = reader  # finds the candidate sentences and measures them
+        self.stats = reader.stats
+        self.max_citations = max_citations
         self.selector_weights = selector_weights
         self.refusal_threshold = refusal_threshold
 
@@ -67,7 +69,7 @@ class LearnedAnswerer:
         passages: Sequence[Passage],
         query_vector: Sequence[float] | None,
     ) -> list[Candidate]:
-        return self.measure.scored_candidates(analysis, passages, query_vector)
+        return self.reader.scored_candidates(analysis, passages, query_vector)
 
     @staticmethod
     def _eligible(cand: Candidate, analysis: QuestionAnalysis, needs_date: bool) -> bool:
@@ -92,13 +94,13 @@ class LearnedAnswerer:
             if self.selector.figure is not None:
                 figure = self._figure_answer(question, analysis, kind, passages, query_vector)
             else:
-                figure = self.measure.answer(question, analysis, passages, query_vector)
+                figure = self._bound_figure_answer(question, analysis, passages, query_vector)
             if not figure.refused or analysis.kinds != {"year"}:
                 return figure
             # "When did the movement begin?" may be answered by "in the mid-18th century"
         cands = self.scored_candidates(analysis, passages, query_vector)
         if not cands:
-            return self.measure.refusal(question, analysis, cands, confidence=0.0)
+            return self.refusal(question, analysis, cands, "selector", confidence=0.0)
         asked = set(content_stems(analysis.text))
         for cand in cands:
             if analysis.wants_figure and cand.lead is None:  # a "when" question the binding left
@@ -118,7 +120,7 @@ class LearnedAnswerer:
         best = good[0] if good else None
         confidence = round(best.probability if best else ranked[0].probability, 4)
         if best is None or best.probability < self.threshold:
-            return self.measure.refusal(question, analysis, cands, confidence=confidence)
+            return self.refusal(question, analysis, cands, "selector", confidence=confidence)
         extras = [
             c
             for c in good[1:]
@@ -133,6 +135,46 @@ class LearnedAnswerer:
             refused=False,
             confidence=confidence,
             backend=self.name,
+            answered_by="selector",
+        )
+
+    def refusal(
+        self,
+        question: str,
+        analysis: QuestionAnalysis,
+        cands: Sequence[Candidate],
+        by: str,
+        confidence: float | None = None,
+    ) -> Answer:
+        """A refusal, saying which model refused (`by`)."""
+        return Answer(
+            question=question,
+            text=refusal_text(analysis, cands),
+            refused=True,
+            confidence=confidence,
+            backend=self.name,
+            answered_by=by,
+        )
+
+    def _bound_figure_answer(
+        self,
+        question: str,
+        analysis: QuestionAnalysis,
+        passages: Sequence[Passage],
+        query_vector: Sequence[float] | None,
+    ) -> Answer:
+        """The hand-set figure choice, for weights without a figure model."""
+        cands = self.scored_candidates(analysis, passages, query_vector)
+        chosen = choose_bound_figures(cands, analysis, self.max_citations)
+        if not chosen:
+            return self.refusal(question, analysis, cands, "figure rules")
+        return Answer(
+            question=question,
+            text=compose(chosen[0], chosen[1:], analysis),
+            citations=cite(chosen),
+            refused=False,
+            backend=self.name,
+            answered_by="figure rules",
         )
 
     def figure_pairs(
@@ -156,7 +198,7 @@ class LearnedAnswerer:
     def _noun_similarity(self, counted: str | None) -> Callable[[str], float]:
         """Closeness in meaning (the embedding model) of a noun to the one the question
         counts: "nurses" for "staff"."""
-        similarity = self.measure.similarity
+        similarity = self.reader.similarity
         if counted is None or similarity is None:
             return lambda noun: 0.0
         vector = similarity.embed_query(counted)
@@ -175,7 +217,7 @@ class LearnedAnswerer:
         cands = self.scored_candidates(analysis, passages, query_vector)
         pairs = self.figure_pairs(cands, analysis, kind)
         if not pairs:
-            return self.measure.refusal(question, analysis, cands, confidence=0.0)
+            return self.refusal(question, analysis, cands, "figure model", confidence=0.0)
         chances = model.probability([p.features for p in pairs])
         order = sorted(
             range(len(pairs)), key=lambda i: (-chances[i], cands[pairs[i].candidate].key)
@@ -183,7 +225,7 @@ class LearnedAnswerer:
         best = pairs[order[0]]
         confidence = round(float(chances[order[0]]), 4)
         if confidence < self.selector.figure_threshold:
-            return self.measure.refusal(question, analysis, cands, confidence=confidence)
+            return self.refusal(question, analysis, cands, "figure model", confidence=confidence)
         chosen = [best]
         for i in order[1:]:  # other sentences' figures nearly as likely: shown beside it
             pair = pairs[i]
@@ -205,13 +247,15 @@ class LearnedAnswerer:
             refused=False,
             confidence=confidence,
             backend=self.name,
+            answered_by="figure model",
         )
 
     def _short_answer(
         self, best: Candidate, analysis: QuestionAnalysis, kind: AnswerType
     ) -> str | None:
-        """The words of the sentence that answer: the figure tied to the subject for a
-        figure question, else the span the span model is sure enough of."""
+        """The words of the sentence that answer: the figure chosen for a figure question,
+        else the span model's best span when it is likely enough to be right: P(the sentence
+        answers) x P(its best span is the answer) at least the bold threshold of the type."""
         if best.lead is not None and analysis.wants_figure:
             return best.lead.text
         spans = candidate_spans(best.text, kind, set(content_stems(analysis.text)))
@@ -219,6 +263,7 @@ class LearnedAnswerer:
             return None
         scores = self.selector.span.score([s.features for s in spans])
         top = int(scores.argmax())
-        if self.selector.span.probability([spans[top].features])[0] < SPAN_MIN_PROBABILITY:
-            return None
+        chance = best.probability * self.selector.span.probability([spans[top].features])[0]
+        if chance < self.selector.bold_threshold(kind):
+            return None  # not likely enough to be right: the sentence leads instead
         return spans[top].span.text

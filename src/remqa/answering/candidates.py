@@ -1,9 +1,8 @@
-"""The extractive answerer: picks the sentences that answer the question and quotes them.
+"""Candidate sentences and what is measured about each: the words and names of the question
+they hold (in the sentence or just before it), closeness in meaning, and for a figure question
+the figures of the asked kind and how strongly each is tied to what was asked.
 
-Deterministic, offline, no LLM. Every sentence of an answer is a verbatim quote with its own
-citation marker, so it cannot state a figure its cited passages lack. A figure question is
-only answered by a sentence that holds a figure of the asked kind tied to the question's
-subject; otherwise the answer is a refusal.
+Nothing here decides which sentence answers: the learned models do (answerer.py).
 """
 
 from __future__ import annotations
@@ -15,11 +14,11 @@ from functools import lru_cache
 from typing import Protocol
 
 from remqa.answering.answer_types import Span
-from remqa.answering.binding import bind, clause_before, measure_phrase
+from remqa.answering.binding import bind, clause_before, labelled_count, measure_phrase
 from remqa.answering.figure_choice import fits
 from remqa.answering.figures import Figure, find_figures
 from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
-from remqa.models import Answer, Citation, Passage
+from remqa.models import Passage
 from remqa.text.sentences import split_sentences
 from remqa.text.stats import CorpusStats
 from remqa.text.words import (
@@ -33,8 +32,6 @@ from remqa.text.words import (
     variants,
 )
 
-REFUSAL = "The documents do not say."
-
 
 class SentenceScorer(Protocol):
     """Closeness in meaning of sentences to a question (retrieval's SentenceSimilarity)."""
@@ -44,32 +41,10 @@ class SentenceScorer(Protocol):
     def embed_query(self, text: str) -> list[float]: ...
 
 
-_KIND_NAMES = {
-    "percent": "a percentage",
-    "money": "an amount of money",
-    "quantity": "an amount",
-    "year": "a year",
-    "multiplier": "a multiple",
-    "count": "a number",
-}
-# A quantity asked for by its dimension ("how heavy", "the boiling point") is named by it.
-_DIMENSION_NAMES = {
-    "mass": "a weight", "length": "a length", "speed": "a speed", "temperature": "a temperature",
-    "area": "an area", "power": "a power",
-}  # fmt: skip
 CONTEXT_WEIGHT = 0.6  # a word found just before the sentence, in the same paragraph
 CONTEXT_SENTENCES = 3  # how far back "it" may point
 ABSENT_WORD_WEIGHT = 1.0
-BINDING_WEIGHT = 0.5
-SIMILARITY_WEIGHT = 1.0
-COVERAGE_WEIGHT = 2.0
-PERIOD_BONUS = 0.5  # "over which period" is answered by a span of years
 SCOPE_WEIGHT = 0.3
-PENALTY_WEIGHT = 1.0
-MAX_EXTRA_PENALTY = 0.7
-SIMILARITY_CANDIDATES = 8
-SIMILAR_ENOUGH = 0.5  # a paraphrase of the question, even with few words in common
-MIN_TEXT_SIMILARITY = 0.35
 DEMONSTRATIVES = {"this", "these", "such", "those"}  # "this measure was applied to Japan"
 ANAPHORS = {"this", "it", "it's", "these", "they", "he", "she", "that", "its", "their", "his"}
 ORDINAL = re.compile(
@@ -155,26 +130,18 @@ def match_term(
     return found
 
 
-class ExtractiveAnswerer:
-    """Answers from the retrieved passages by quoting their sentences."""
-
-    name = "extractive"
+class CandidateReader:
+    """Reads the sentences of the retrieved passages as candidates and measures each."""
 
     def __init__(
         self,
         stats: CorpusStats,
         context_before: Callable[[str, int], str],
-        max_citations: int = 6,
-        min_coverage: float = 0.4,
-        min_figure_coverage: float = 0.25,
         similarity: SentenceScorer | None = None,
     ) -> None:
         self.similarity = similarity
         self.stats = stats
         self.context_before = context_before
-        self.max_citations = max_citations
-        self.min_coverage = min_coverage
-        self.min_figure_coverage = min_figure_coverage
 
     def term_weight(self, term: Term) -> float:
         """A rare word says more about what is asked than a common one."""
@@ -266,8 +233,9 @@ class ExtractiveAnswerer:
             return
         cand.subject = subject
         found = find_figures(cand.text)
+        counted = analysis.count_unit
         cand.figures = [
-            f for f in found if self._fits(f, analysis) or _labelled_count(cand.text, f, analysis)
+            f for f in found if self._fits(f, analysis) or labelled_count(cand.text, f, counted)
         ]
         if cand.figures:
             cand.lead, strength = bind(cand.text, found, cand.figures, subject)[0]
@@ -348,168 +316,3 @@ class ExtractiveAnswerer:
             for cand, sim in zip(cands, scores, strict=True):
                 cand.similarity = sim
         return cands
-
-    def _add_similarity(
-        self, cands: list[Candidate], analysis: QuestionAnalysis, query_vector: Sequence[float]
-    ) -> None:
-        """Meaning similarity for the few sentences that could answer (embedding is the
-        costly step, so only for sentences that pass the cheap checks)."""
-        assert self.similarity is not None
-        possible = [
-            c for c in cands if c.entities_ok and (c.lead is not None or not analysis.wants_figure)
-        ]
-        possible.sort(key=lambda c: -self.rank_score(c))
-        top = possible[:SIMILARITY_CANDIDATES]
-        for cand, sim in zip(
-            top, self.similarity.scores(query_vector, [c.meaning_text for c in top]), strict=True
-        ):
-            cand.similarity = sim
-
-    @staticmethod
-    def rank_score(cand: Candidate) -> float:
-        """Words of the question in the sentence and tied to its figure, and closeness in
-        meaning; retrieval rank breaks ties."""
-        return (
-            COVERAGE_WEIGHT * cand.coverage
-            + BINDING_WEIGHT * cand.binding
-            + SIMILARITY_WEIGHT * cand.similarity
-            + (PERIOD_BONUS if cand.period_match else 0.0)
-            - PENALTY_WEIGHT * cand.penalty
-            + 0.02 / (1 + cand.passage.rank)
-        )
-
-    def eligible(self, cand: Candidate, analysis: QuestionAnalysis) -> bool:
-        """A figure question needs a figure of the asked kind, so it may match fewer words."""
-        if not cand.entities_ok:
-            return False
-        if analysis.wants_figure:
-            return cand.lead is not None and (
-                cand.coverage >= self.min_figure_coverage or cand.similarity >= SIMILAR_ENOUGH
-            )
-        if analysis.wants_name and not cand.new_names:
-            return False  # "Which official ...": the sentence must name someone
-        if analysis.wants_rank and not ORDINAL.search(cand.text):
-            return False
-        if self.similarity is not None and cand.similarity < MIN_TEXT_SIMILARITY:
-            return False  # shares a word or two with the question, but not its meaning
-        return cand.coverage >= self.min_coverage or cand.similarity >= SIMILAR_ENOUGH
-
-    def answer(
-        self,
-        question: str,
-        analysis: QuestionAnalysis,
-        passages: Sequence[Passage],
-        query_vector: Sequence[float] | None = None,
-    ) -> Answer:
-        cands = self.candidates(analysis, passages)
-        if query_vector is not None and self.similarity is not None:
-            self._add_similarity(cands, analysis, query_vector)
-        good = [c for c in cands if self.eligible(c, analysis)]
-        if not good and analysis.dimension is not None:
-            # "How heavy is the module?" on a datasheet whose one mass is "Weight: 21.4 kg":
-            # the only figure of the asked dimension answers, though it repeats no word.
-            typed = [c for c in cands if c.lead is not None and c.entities_ok]
-            good = typed if len(typed) == 1 else []
-        if not good:
-            return self.refusal(question, analysis, cands)
-        good.sort(key=lambda c: (-self.rank_score(c), c.key))
-        best = good[0]
-        # Other passages that answer as well: for a figure question, only figures that
-        # measure what was asked (not "38% of reserves" beside "80-95% of production").
-        extras = [
-            c
-            for c in good[1:]
-            if c.coverage >= max(self.min_coverage, 0.8 * best.coverage)
-            and (not analysis.wants_figure or c.penalty <= MAX_EXTRA_PENALTY)
-        ][: self.max_citations - 1]
-        return Answer(
-            question=question,
-            text=compose(best, extras, analysis),
-            citations=cite([best, *extras]),
-            refused=False,
-            backend=self.name,
-        )
-
-    def refusal(
-        self,
-        question: str,
-        analysis: QuestionAnalysis,
-        cands: Sequence[Candidate],
-        confidence: float | None = None,
-    ) -> Answer:
-        """A plain refusal; when the subject is mentioned without the figure, say so."""
-        text = REFUSAL
-        near = [c for c in cands if c.entities_ok and c.coverage >= self.min_coverage]
-        if analysis.wants_figure and near:
-            kind = _DIMENSION_NAMES.get(analysis.dimension or "") or (
-                _KIND_NAMES[min(analysis.kinds)] if len(analysis.kinds) == 1 else "a figure"
-            )
-            text += f" The passages that discuss this do not give {kind} for it."
-        return Answer(
-            question=question,
-            text=text,
-            citations=[],
-            refused=True,
-            confidence=confidence,
-            backend=self.name,
-        )
-
-
-_LABEL = re.compile(r"^\s*([^:\n]{1,60}):\s+\S")
-
-
-def _labelled_count(sentence: str, figure: Figure, analysis: QuestionAnalysis) -> bool:
-    """ "Modules per box: 31 pieces" answers "how many modules": in a label: value line, the
-    label says what the value counts."""
-    label = _LABEL.match(sentence)
-    if figure.kind != "count" or not analysis.count_unit or label is None:
-        return False
-    if figure.start < label.end(1):
-        return False  # the figure is in the label, not the value
-    counted = _term_forms(analysis.count_unit)
-    return any(
-        len(form) == 1 and stems_match(form[0], token.stem)
-        for token in tokenize(label.group(1))
-        for form in counted
-    )
-
-
-def cite(chosen: Sequence[Candidate]) -> list[Citation]:
-    """Citations [1], [2], ... for the chosen sentences: each quote the exact source text."""
-    return [
-        Citation(
-            id=i,
-            source=c.passage.chunk.source,
-            quote=c.passage.chunk.quote(c.start, c.end),
-            start=c.start,
-            end=c.end,
-            score=round(c.passage.score, 4),
-        )
-        for i, c in enumerate(chosen, start=1)
-    ]
-
-
-def compose(
-    best: Candidate,
-    extras: Sequence[Candidate],
-    analysis: QuestionAnalysis,
-    short: str | None = None,
-) -> str:
-    """The answer text: the best sentence led by its short answer (by default the figure tied
-    to the subject), then the other passages, each with its [n]."""
-    short = short if short is not None else (best.lead.text if best.lead else None)
-    lead = f"{best.text} [1]"
-    if short is not None:
-        lead = f"**{short}** — {lead}"
-    if not extras:
-        return lead
-    differing = analysis.wants_figure and any(
-        c.lead is not None and best.lead is not None and c.lead.text != best.lead.text
-        for c in extras
-    )
-    heading = "Other passages give other figures:" if differing else "The documents also say:"
-    lines = [
-        f"- {'**' + c.lead.text + '** — ' if c.lead else ''}{c.text} [{i}]"
-        for i, c in enumerate(extras, start=2)
-    ]
-    return "\n\n".join([lead, heading + "\n" + "\n".join(lines)])
