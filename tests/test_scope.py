@@ -3,6 +3,7 @@ holding facts the other lacks (zorblax.txt: the reactor; notes/flumbit.md: the h
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,37 @@ def test_removing_a_file_makes_its_name_unknown(tmp_path: Path) -> None:
     assistant.remove_document(A)
     with pytest.raises(UnknownSourceError, match="'zorblax.txt'"):
         assistant.ask(ONLY_IN_A, sources=[A])
+
+
+def test_cli_ask_doc_limits_the_answer_to_the_named_files(assistant: Assistant) -> None:
+    from conftest import run_cli
+
+    where = [
+        "--corpus", str(assistant.settings.corpus_dir),
+        "--index", str(assistant.settings.index_dir),
+    ]  # fmt: skip
+    cwd = assistant.settings.index_dir.parent
+    refused = run_cli("ask", ONLY_IN_A, "--doc", B, *where, cwd=cwd)
+    assert refused.returncode == 0, refused.stderr
+    assert "The chosen documents do not say." in refused.stdout
+    assert "in the chosen documents (notes/flumbit.md)" in refused.stdout
+    answered = run_cli("ask", "--json", ONLY_IN_A, "--doc", B, "--doc", A, *where, cwd=cwd)
+    data = json.loads(answered.stdout)
+    assert not data["refused"] and "412 megawatts" in data["text"]
+    assert data["sources"] == [B, A] == sorted([A, B])
+    unknown = run_cli("ask", ONLY_IN_A, "--doc", "zorblax", *where, cwd=cwd)
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    assert unknown.stderr.count("\n") == 1 and "Traceback" not in unknown.stderr
+    assert "did you mean 'zorblax.txt'" in unknown.stderr
+    listed = run_cli("documents", *where, cwd=cwd)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == [B, A]
+
+
+def test_cli_help_shows_doc(capsys: pytest.CaptureFixture[str]) -> None:
+    from remqa.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["ask", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--doc NAME answer only from this file" in shown and "repeat" in shown
