@@ -170,3 +170,31 @@ def test_cli_help_shows_doc(capsys: pytest.CaptureFixture[str]) -> None:
         main(["ask", "--help"])
     shown = " ".join(capsys.readouterr().out.split())
     assert "--doc NAME answer only from this file" in shown and "repeat" in shown
+
+
+def test_the_chat_and_the_saved_conversation_say_where_a_scoped_refusal_looked() -> None:
+    from remqa.chat.render import answer_markdown, sources_html
+    from remqa.chat.scope import last_scope, picker_update
+    from remqa.chat.transcript import conversation_markdown, turn
+    from remqa.models import Answer, DocumentEntry, Documents
+
+    scoped = Answer(question="q?", text="The chosen documents do not say.", refused=True)
+    scoped.sources = [B]
+    plain = Answer(question="q?", text="The documents do not say.", refused=True)
+    assert answer_markdown(scoped).startswith("> **Not in the chosen documents.**")
+    assert answer_markdown(plain).startswith("> **Not in the documents.**")
+    assert "No answer in the chosen documents." in sources_html(scoped, {})
+    assert f"only in {B}" in sources_html(scoped, {})
+    assert "only in" not in sources_html(plain, {})
+    saved = conversation_markdown([turn("q?", scoped)])
+    assert f"Asked of: `{B}`" in saved and "> Not in the chosen documents." in saved
+
+    assert last_scope([turn("q?", plain), turn("q?", scoped)]) == [B]
+    assert last_scope([]) == []
+    listed = Documents(
+        documents=[DocumentEntry(source=s, type="txt", bytes=1, chunks=1) for s in (A, "c.txt")]
+    )
+    assert picker_update(listed, [A, B])["value"] == [A]  # B has left the index: unchosen
+    assert picker_update(listed, [A])["choices"] == [A, "c.txt"]
+    assert "value" not in picker_update(listed, [A])  # a refresh keeps what is chosen
+    assert picker_update(listed, [], restore=True)["value"] == []
