@@ -114,6 +114,7 @@ def test_unknown_names_without_a_close_one_list_the_indexed_files() -> None:
         check_sources(["zzz"], [f"{n}.txt" for n in "abcdefg"])
     assert check_sources([" b.txt", "a.txt", "b.txt"], ["a.txt", "b.txt"]) == ("a.txt", "b.txt")
     assert check_sources(None, ["a.txt"]) == ()
+    assert check_sources("a.txt", ["a.txt"]) == ("a.txt",)
 
 
 def test_a_scope_holds_in_an_assistant_that_loads_the_saved_bm25(assistant: Assistant) -> None:

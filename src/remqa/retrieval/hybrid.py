@@ -9,6 +9,7 @@ chosen files is filtered in both legs before fusion (retrieval/scope.py).
 from __future__ import annotations
 
 import json
+import threading
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,7 +78,8 @@ class HybridRetriever:
             self._by_source.setdefault(chunk.source, []).append(chunk)
         self._starts = {s: [c.start for c in cs] for s, cs in self._by_source.items()}
         self._scopes: dict[tuple[str, ...], Scope] = {}
-        self._bm25: Any = None
+        self._scopes_lock = threading.Lock()
+        self._bm25_positions: dict[str, int] = {}
         from remqa.retrieval.cache import cached, fingerprint, load_stats, save_stats
 
         self._cache_dir = settings.index_dir / "retrieval"
@@ -117,7 +119,8 @@ class HybridRetriever:
             bm25.similarity_top_k = min(candidates, len(self.chunks))
             bm25.acronyms = self.stats.acronyms
             legs.append(bm25)
-            self._bm25 = bm25
+            # where each chunk sits in the BM25 corpus (its weight mask's order)
+            self._bm25_positions = {str(e["node_id"]): n for n, e in enumerate(bm25.corpus)}
         self._best_fused = len(legs) / RRF_K  # RRF score of a chunk ranked first by every leg
         # num_queries=1 and an explicit MockLLM: no query rewriting, so no LLM is resolved.
         # Exact ties in the rank fusion follow one stated rule (fusion.py).
@@ -175,17 +178,16 @@ class HybridRetriever:
 
     def scope(self, sources: tuple[str, ...]) -> Scope:
         """The filters for questions limited to `sources`, built once per set of files."""
-        scope = self._scopes.get(sources)
-        if scope is None:
-            corpus = self._bm25.corpus if self._bm25 is not None else []
-            bm25_ids = [str(entry["node_id"]) for entry in corpus]
-            # a node's id is its chunk's id (the dense leg maps hits back by it)
-            node_sources = {chunk.id: chunk.source for chunk in self.chunks}
-            scope = build_scope(sources, node_sources, bm25_ids)
-            if len(self._scopes) >= SCOPES_KEPT:
-                self._scopes.pop(next(iter(self._scopes)))
-            self._scopes[sources] = scope
-        return scope
+        with self._scopes_lock:
+            scope = self._scopes.get(sources)
+            if scope is None:
+                # a node's id is its chunk's id (the dense leg maps hits back by it)
+                ids = {s: [c.id for c in self._by_source.get(s, [])] for s in sources}
+                scope = build_scope(sources, ids, self._bm25_positions)
+                if len(self._scopes) >= SCOPES_KEPT:
+                    self._scopes.pop(next(iter(self._scopes)))
+                self._scopes[sources] = scope
+            return scope
 
     def retrieve(
         self,

@@ -45,7 +45,10 @@ class Scope:
 
 def check_sources(asked: Iterable[str] | None, known: Collection[str]) -> tuple[str, ...]:
     """The chosen files, sorted and without repeats; () means all documents. A name the index
-    does not hold is an UnknownSourceError that names the closest indexed ones."""
+    does not hold is an UnknownSourceError that names the closest indexed ones. One name given
+    as a bare string is one file, not its letters."""
+    if isinstance(asked, str):
+        asked = [asked]
     chosen = sorted({name.strip() for name in asked or () if name and name.strip()})
     unknown = [name for name in chosen if name not in known]
     if unknown:
@@ -72,15 +75,17 @@ def _unknown_message(unknown: Sequence[str], known: Collection[str]) -> str:
 
 
 def build_scope(
-    sources: tuple[str, ...], node_sources: Mapping[str, str], bm25_ids: Sequence[str]
+    sources: tuple[str, ...],
+    ids_by_source: Mapping[str, Iterable[str]],
+    bm25_positions: Mapping[str, int],
 ) -> Scope:
-    """The scope of `sources`, given each chunk's file (node id -> source) and the node ids of
-    the BM25 corpus in its own order."""
+    """The scope of `sources`, given each file's chunk (node) ids and each node id's place in
+    the BM25 corpus. Costs time in the size of the scope, not of the index."""
     import numpy as np
 
-    chosen = set(sources)
-    node_ids = frozenset(i for i, source in node_sources.items() if source in chosen)
-    mask = np.fromiter((i in node_ids for i in bm25_ids), dtype=np.float32, count=len(bm25_ids))
+    node_ids = frozenset(i for source in sources for i in ids_by_source.get(source, ()))
+    mask = np.zeros(len(bm25_positions), dtype=np.float32)
+    mask[[bm25_positions[i] for i in node_ids if i in bm25_positions]] = 1.0
     return Scope(sources=sources, node_ids=node_ids, bm25_mask=mask)
 
 
