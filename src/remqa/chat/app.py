@@ -3,10 +3,11 @@
 Each browser session keeps its own conversation, saved in that browser (gr.BrowserState,
 encrypted with a key kept across launches: chat/secret.py) so it survives a reload and a server
 restart; the server keeps no copy (only the short-lived Markdown file a download
-needs). An "Ask in" picker limits questions to chosen documents (chat/scope.py). Questions from many people run concurrently, as answering only reads the index. A
+needs). Questions from many people run concurrently, as answering only reads the index. A
 Documents tab lists, adds, removes and re-indexes files when changes are allowed
 (chat/documents.py). Bound to loopback unless told otherwise, no share link, no analytics,
 and no route that serves the corpus or index folders.
+An "Ask in" picker limits questions to chosen documents (chat/scope.py).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 SHOWN = 5  # names listed in an error
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # eq=False: one scope is one object; arrays do not compare
 class Scope:
     """The chosen files and their chunks, in the form each leg filters with."""
 
