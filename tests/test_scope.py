@@ -19,7 +19,7 @@ ONLY_IN_B = "How many tonnes of flumbit were harvested in 2021?"
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    from conftest import TINY_DOCS, write_corpus
+    from tests.conftest import TINY_DOCS, write_corpus
 
     root = tmp_path_factory.mktemp("scope")
     corpus = write_corpus(root / "corpus", TINY_DOCS)
@@ -126,7 +126,7 @@ def test_a_scope_holds_in_an_assistant_that_loads_the_saved_bm25(assistant: Assi
 
 
 def test_removing_a_file_makes_its_name_unknown(tmp_path: Path) -> None:
-    from conftest import TINY_DOCS, write_corpus
+    from tests.conftest import TINY_DOCS, write_corpus
 
     corpus = write_corpus(tmp_path / "corpus", TINY_DOCS)
     assistant = Assistant(
@@ -140,7 +140,7 @@ def test_removing_a_file_makes_its_name_unknown(tmp_path: Path) -> None:
 
 
 def test_cli_ask_doc_limits_the_answer_to_the_named_files(assistant: Assistant) -> None:
-    from conftest import run_cli
+    from tests.conftest import run_cli
 
     where = [
         "--corpus", str(assistant.settings.corpus_dir),
@@ -199,3 +199,22 @@ def test_the_chat_and_the_saved_conversation_say_where_a_scoped_refusal_looked()
     assert picker_update(listed, [A])["choices"] == [A, "c.txt"]
     assert "value" not in picker_update(listed, [A])  # a refresh keeps what is chosen
     assert picker_update(listed, [], restore=True)["value"] == []
+
+
+def test_an_llm_backend_sees_only_the_chosen_files_passages(assistant: Assistant) -> None:
+    from tests.fake_llm import FakeLLMServer, Script
+    from tests.test_llm import with_llm
+
+    with FakeLLMServer() as fake:
+        llm = Assistant(with_llm(assistant.settings, fake))
+        fake.queue(Script(reply="NOT_IN_DOCUMENTS"))
+        refused = llm.ask(ONLY_IN_A, sources=[B])
+        prompt = json.dumps(fake.requests[-1])
+        assert "Flumbit farmers harvested" in prompt and "zorblax reactor produces" not in prompt
+        assert refused.refused and refused.text.startswith("The chosen documents do not say.")
+        assert refused.backend.startswith("openai-like")
+        fake.queue(Script(reply="The zorblax reactor produces 412 megawatts of power [1]."))
+        answered = llm.ask(ONLY_IN_A, sources=[A])
+        prompt = json.dumps(fake.requests[-1])
+        assert "zorblax reactor produces" in prompt and "Flumbit farmers" not in prompt
+        assert not answered.refused and {c.source for c in answered.citations} == {A}
