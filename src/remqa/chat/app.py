@@ -225,6 +225,11 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
                         label="Chat", height=520, elem_id="remqa-chat", sanitize_html=True,
                         feedback_options=None, buttons=["copy"], latex_delimiters=[],
                     )  # fmt: skip
+                    scope = gr.Dropdown(
+                        [], value=[], multiselect=True, label=picker.LABEL, info=picker.INFO,
+                        allow_custom_value=True,  # checked on the server: a clear message
+                        elem_id="remqa-scope",
+                    )  # fmt: skip
                     with gr.Row():
                         box = gr.Textbox(
                             placeholder="Ask about the documents…", show_label=False, scale=5,
@@ -232,11 +237,6 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
                             max_length=assistant.settings.max_question_chars,
                         )  # fmt: skip
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="remqa-ask")
-                    scope = gr.Dropdown(
-                        [], value=[], multiselect=True, label=picker.LABEL, info=picker.INFO,
-                        allow_custom_value=True,  # checked on the server: a clear message
-                        elem_id="remqa-scope",
-                    )  # fmt: skip
                     gr.Examples(EXAMPLES, inputs=box, label="Try")
                     with gr.Row():
                         clear = gr.Button("Clear chat", size="sm", elem_id="remqa-clear")
