@@ -1,6 +1,7 @@
 """Regenerate the README's pictures (needs Debian's chromium): docs/chat.png, the chat
-answering a question, and docs/documents.png, the Documents tab after adding a Word file.
-Works on a copy of corpus/ in a temporary folder; the repository is not changed.
+answering a question, docs/documents.png, the Documents tab after adding a Word file, and
+docs/scope.png, a question asked of that file alone. Works on a copy of corpus/ in a
+temporary folder; the repository is not changed.
 
 .venv/bin/python scripts/screenshot.py
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect, sync_playwright
 
 from remqa import Settings
-from remqa.chat.app import launch
+from remqa.server.app import launch
 
 REPO = Path(__file__).resolve().parent.parent
 WORD_FILE = [
@@ -57,6 +58,19 @@ def documents_picture(page: Page, upload: Path) -> None:
     page.screenshot(path=str(REPO / "docs" / "documents.png"))
 
 
+def scope_picture(page: Page, upload: Path) -> None:
+    page.get_by_role("tab", name="Chat").click()
+    page.locator("#remqa-scope input").click()
+    page.get_by_role("option", name=upload.name, exact=True).click()
+    page.locator("#remqa-status").click()  # close the list
+    box = page.locator("#remqa-question textarea")
+    box.fill("How long does delivery take?")
+    box.press("Enter")
+    expect(page.locator("#remqa-sources mark").first).to_contain_text("26 days", timeout=30_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(REPO / "docs" / "scope.png"), full_page=True)
+
+
 def main() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -64,7 +78,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="remqa-screenshot-"))
     shutil.copytree(REPO / "corpus", work / "corpus")
     settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", port=port)
-    app, url = launch(settings, block=False)
+    app = launch(settings)
+    url = app.url
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
@@ -75,9 +90,11 @@ def main() -> None:
             page.goto(url)
             expect(page.locator("#remqa-status")).to_contain_text("chunks", timeout=120_000)
             chat_picture(page)
-            documents_picture(page, word_file(work))
+            upload = word_file(work)
+            documents_picture(page, upload)
+            scope_picture(page, upload)
             browser.close()
-        print("wrote docs/chat.png and docs/documents.png")
+        print("wrote docs/chat.png, docs/documents.png and docs/scope.png")
     finally:
         app.close()
         shutil.rmtree(work, ignore_errors=True)

@@ -225,29 +225,42 @@ class Assistant:
         vectors = model.get_text_embedding_batch([word, *others])
         return [sum(a * b for a, b in zip(vectors[0], v, strict=True)) for v in vectors[1:]]
 
-    def ask(self, question: str, history: Sequence[HistoryTurn] = ()) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence[HistoryTurn] = (),
+        sources: Sequence[str] | None = None,
+    ) -> Answer:
         """Answer a question from the documents; `history` holds earlier (question, answer)
-        turns so that follow-ups like "And germanium?" are understood."""
+        turns so that follow-ups like "And germanium?" are understood. `sources` limits the
+        answer to those files (paths relative to the corpus folder, as `documents()` and
+        `Citation.source` give them; None or empty: all documents); an unknown name raises
+        UnknownSourceError. Pass the same `sources` with a follow-up to keep its scope."""
         final = None
-        for part in self.ask_stream(question, history):
+        for part in self.ask_stream(question, history, sources):
             final = part
         assert isinstance(final, Answer)
         return final
 
     def ask_stream(
-        self, question: str, history: Sequence[HistoryTurn] = ()
+        self,
+        question: str,
+        history: Sequence[HistoryTurn] = (),
+        sources: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Like `ask`, for showing progress: with an LLM backend, yields the text generated so
         far (not yet checked), then the checked `Answer` last; otherwise just the `Answer`."""
         from remqa.answering.question import analyze
+        from remqa.answering.scoped import limit_to
 
         question = self.check_question(question)
         self._load()
         self._reload_if_changed()
+        chosen = self.retriever.check_sources(sources)
         resolved = self.resolve(question, history)
         assert self._answerer is not None and self._similarity is not None
         query_vector = self._similarity.embed_query(resolved)  # embedded once, used twice
-        passages = self.retriever.retrieve(resolved, query_vector)
+        passages = self.retriever.retrieve(resolved, query_vector, chosen)
         answerer = self._answerer
 
         def extractive() -> Answer:
@@ -263,6 +276,7 @@ class Assistant:
                 part.question = question
                 if resolved != question:
                     part.resolved_question = resolved
+                limit_to(part, chosen)
             yield part
 
     def source_text(self, source: str) -> str:

@@ -21,6 +21,7 @@ Works offline: no LLM, no key, no download needed.
 Typical use:
   remqa ingest                 index the documents in ./corpus into ./index
   remqa ask "How much gallium does China produce?"
+  remqa ask --doc report.pdf "What was the revenue?"   only in the chosen file(s)
   remqa serve                  open the chat in your browser (http://127.0.0.1:7860),
                                with an OpenAI-compatible API at http://127.0.0.1:7860/v1
 
@@ -72,6 +73,14 @@ def build_parser() -> argparse.ArgumentParser:
         "if there is none.",
     )
     ask.add_argument("question", metavar="QUESTION", help="the question, in quotes")
+    ask.add_argument(
+        "--doc",
+        action="append",
+        dest="docs",
+        metavar="NAME",
+        help="answer only from this file (its path inside the corpus folder, as `remqa "
+        "documents` lists it); repeat for several files; default: all documents",
+    )
     _add_location_flags(ask)
     ask.add_argument(
         "--json",
@@ -79,6 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the Answer as JSON: text, refused, citations[id, source, quote, start, end, "
         "score]",
     )
+
+    documents = commands.add_parser(
+        "documents",
+        help="list the indexed files (the names `ask --doc` takes) and the skipped ones",
+    )
+    _add_location_flags(documents)
+    documents.add_argument("--json", action="store_true", help="print the list as JSON")
 
     serve = commands.add_parser(
         "serve",
@@ -206,11 +222,20 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "ask":
         from remqa.console import print_answer
 
-        answer = assistant.ask(args.question)
+        answer = assistant.ask(args.question, sources=args.docs)
         if args.json:
             print(answer.model_dump_json(indent=2))
         else:
             print_answer(answer)
+        return 0
+    if args.command == "documents":
+        from remqa.console import print_documents
+
+        listed = assistant.documents()
+        if args.json:
+            print(listed.model_dump_json(indent=2))
+        else:
+            print_documents(listed)
         return 0
     if args.command == "serve":
         from remqa.server.app import launch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from remqa.models import Answer, IngestReport
+from remqa.models import Answer, Documents, IngestReport
 from remqa.text.reflow import display_text
 
 # Control characters (and so terminal escape sequences) in documents are shown, not obeyed.
@@ -44,6 +44,26 @@ def print_answer(answer: Answer) -> None:
             )
         )
         console.print(Text(f"    “{inert(display_text(c.quote))}”"))
+
+
+def print_documents(listed: Documents) -> None:
+    """The indexed files, one a line (the names `remqa ask --doc` takes), then skipped ones."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    if not listed.documents:
+        console.print("No documents are indexed yet: run `remqa ingest`.")
+    for entry in listed.documents:
+        console.print(
+            Text.assemble(inert(entry.source), (f"  {entry.type}, {entry.chunks} chunks", "dim"))
+        )
+    for skipped in listed.skipped:
+        console.print(
+            Text.assemble(
+                ("skipped ", "yellow"), f"{inert(skipped.source)}: {inert(skipped.reason)}"
+            )
+        )
 
 
 def print_ingest_report(report: IngestReport) -> None:

@@ -35,3 +35,7 @@ class QuestionError(RemqaError):
 
 class ModelCacheError(RemqaError):
     """The embedding model's ONNX files cannot be made or stored on this machine."""
+
+
+class UnknownSourceError(QuestionError):
+    """A question was limited to a file name the index does not hold."""

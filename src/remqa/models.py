@@ -45,6 +45,11 @@ class Answer(BaseModel):
     resolved_question: str | None = Field(
         None, description="The question as understood after resolving a follow-up."
     )
+    sources: list[str] = Field(
+        default_factory=list,
+        description="The files the question was limited to (paths relative to the corpus "
+        "folder); empty: all documents.",
+    )
     backend: str = "extractive"
     answered_by: str | None = Field(
         None,

@@ -18,7 +18,7 @@ from remqa.text.lexicon import base_forms, in_compounds, opposite_words, related
 from remqa.text.words import content_tokens, tokenize
 
 if TYPE_CHECKING:
-    from remqa.answering.extractive import Candidate
+    from remqa.answering.candidates import Candidate
     from remqa.answering.question import QuestionAnalysis
     from remqa.text.words import Token
 

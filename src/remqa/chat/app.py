@@ -7,6 +7,7 @@ needs). Questions from many people run concurrently, as answering only reads the
 Documents tab lists, adds, removes and re-indexes files when changes are allowed
 (chat/documents.py). Bound to loopback unless told otherwise, no share link, no analytics,
 and no route that serves the corpus or index folders.
+An "Ask in" picker limits questions to chosen documents (chat/scope.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from remqa.chat import scope as picker
 from remqa.chat import transcript
 from remqa.chat.documents import (
     UPLOAD_TYPES,
@@ -86,7 +88,7 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         return _status_line(assistant)
 
     def respond(
-        question: str, chat: list[dict[str, Any]], turns: list[Any]
+        question: str, chat: list[dict[str, Any]], turns: list[Any], scope: list[str] | None = None
     ) -> Iterator[tuple[Any, ...]]:
         chat = [*chat, {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
         # The box is emptied once, as the question moves into the chat; later updates leave
@@ -95,7 +97,8 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         unchanged = gr.update()
         answer = None
         try:
-            for part in assistant.ask_stream(question, history=transcript.history(turns)):
+            history = transcript.history(turns)
+            for part in assistant.ask_stream(question, history=history, sources=scope):
                 if isinstance(part, Answer):
                     answer = part
                 else:  # an LLM's text as it arrives, before its figures are checked
@@ -134,14 +137,18 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
             chat, turns = list(saved["chat"]), list(saved["turns"])
         except (KeyError, TypeError):
             chat, turns = [], []
-        return (chat, turns, *keep(chat, turns))
+        scope = picker.picker_update(assistant.documents(), picker.last_scope(turns), True)
+        return (chat, turns, *keep(chat, turns), scope)
 
-    def ask_api(question: str, previous_question: str = "") -> dict[str, Any]:
-        """Answer `question` (optionally a follow-up to `previous_question`): the answer text,
+    def ask_api(
+        question: str, previous_question: str = "", sources: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Answer `question` (optionally a follow-up to `previous_question`), from the files
+        in `sources` only when given (names as /documents lists them): the answer text,
         `refused`, and `citations` with source, quote, start, end and score."""
         history = [(previous_question, previous_question)] if previous_question else []
         try:
-            return assistant.ask(question, history=history).model_dump()
+            return assistant.ask(question, history=history, sources=sources).model_dump()
         except RemqaError as exc:
             raise gr.Error(str(exc)) from None
 
@@ -218,6 +225,11 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
                         label="Chat", height=520, elem_id="remqa-chat", sanitize_html=True,
                         feedback_options=None, buttons=["copy"], latex_delimiters=[],
                     )  # fmt: skip
+                    scope = gr.Dropdown(
+                        [], value=[], multiselect=True, label=picker.LABEL, info=picker.INFO,
+                        allow_custom_value=True,  # checked on the server: a clear message
+                        elem_id="remqa-scope",
+                    )  # fmt: skip
                     with gr.Row():
                         box = gr.Textbox(
                             placeholder="Ask about the documents…", show_label=False, scale=5,
@@ -274,11 +286,12 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         # Clear stops an answer still on its way, so it cannot repaint the chat afterwards.
         asked: list[Any] = [
             send.click(
-                respond, [box, chatbot, turns], outputs, api_name="chat", trigger_mode="always_last"
-            ),
+                respond, [box, chatbot, turns, scope], outputs, api_name="chat",
+                trigger_mode="always_last",
+            ),  # fmt: skip
             box.submit(
                 respond,
-                [box, chatbot, turns],
+                [box, chatbot, turns, scope],
                 outputs,
                 api_visibility="private",
                 trigger_mode="always_last",
@@ -311,7 +324,14 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         app.load(status, None, status_line, api_visibility="private").then(
             panel, None, documents_out, api_visibility="private"
         )
-        app.load(restore, [saved], [chatbot, turns, saved, download], api_visibility="private")
+        app.load(
+            restore, [saved], [chatbot, turns, saved, download, scope], api_visibility="private"
+        )
+        # The picker offers what the Documents tab lists, whenever that list changes.
+        docs_table.change(
+            lambda chosen: picker.picker_update(assistant.documents(), chosen),
+            [scope], [scope], api_visibility="private",
+        )  # fmt: skip
         gr.api(ask_api, api_name="ask")  # type: ignore[attr-defined]
         gr.api(documents_api, api_name="documents")  # type: ignore[attr-defined]
     blocks: gr.Blocks = app

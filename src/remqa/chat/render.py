@@ -27,7 +27,8 @@ def answer_markdown(answer: Answer) -> str:
     """The answer for the chat: document text escaped; our own bold lead and [n] links added
     back. Every [n] links to its passage in the sources panel."""
     if answer.refused:
-        text = f"> **Not in the documents.** {escape_markdown(answer.text)}"
+        where = "the chosen documents" if answer.sources else "the documents"
+        text = f"> **Not in {where}.** {escape_markdown(answer.text)}"
     else:
         ids = {c.id for c in answer.citations}
         text = "\n".join(_line_markdown(line, ids) for line in answer.text.split("\n"))
@@ -64,10 +65,14 @@ def sources_html(answer: Answer, passages: dict[int, tuple[str, str, str]]) -> s
     question the sources belong to, so they are never mistaken for an earlier answer's."""
     if not answer.question:
         return '<div class="remqa-empty">Sources of the answer appear here.</div>'
-    heading = f'<div class="remqa-sources-for">For: <q>{html.escape(answer.question)}</q></div>'
+    scope = f" · only in {html.escape(', '.join(answer.sources))}" if answer.sources else ""
+    heading = (
+        f'<div class="remqa-sources-for">For: <q>{html.escape(answer.question)}</q>{scope}</div>'
+    )
     if answer.refused:
+        where = "the chosen documents" if answer.sources else "the documents"
         return heading + (
-            '<div class="remqa-refusal"><strong>No answer in the documents.</strong> '
+            f'<div class="remqa-refusal"><strong>No answer in {where}.</strong> '
             "Nothing was cited: no passage holds what was asked.</div>"
         )
     cited = "\n".join(_citation_html(c, passages.get(c.id)) for c in answer.citations)

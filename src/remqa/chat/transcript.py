@@ -36,8 +36,11 @@ def conversation_markdown(turns: list[Any], title: str = "remqa conversation") -
     parts = [f"# {title}", f"Saved {stamp}."]
     for n, (question, answer) in enumerate(history(turns), start=1):
         parts.append(f"## {n}. {question}")
+        if answer.sources:
+            parts.append("Asked of: " + ", ".join(f"`{s}`" for s in answer.sources))
         if answer.refused:
-            parts.append(f"> Not in the documents. {answer.text}")
+            where = "the chosen documents" if answer.sources else "the documents"
+            parts.append(f"> Not in {where}. {answer.text}")
         else:
             parts.append(answer.text)
         for c in answer.citations:

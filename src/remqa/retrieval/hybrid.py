@@ -2,12 +2,14 @@
 
 Both legs are LlamaIndex retrievers and the fusion is LlamaIndex's QueryFusionRetriever,
 so `HybridRetriever.fusion` composes with the rest of LlamaIndex. The BM25 index and the
-corpus statistics are built once per index state, not per question.
+corpus statistics are built once per index state, not per question. A question limited to
+chosen files is filtered in both legs before fusion (retrieval/scope.py).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from remqa.models import Chunk, Passage
 from remqa.retrieval.dense import dense_retriever
 from remqa.retrieval.fusion import RRF_K, tie_breaking_fusion
+from remqa.retrieval.scope import Scope, build_scope, check_sources, scope_of, scoped_bundle
 from remqa.text.stats import CorpusStats
 from remqa.text.words import expand_query
 
@@ -59,6 +62,7 @@ def load_chunks(collection: Collection, page: int = 1000) -> list[tuple[Chunk, T
 
 
 MAX_CONTEXT_CHUNKS = 3  # chunks of about 60 words: a paragraph's last few sentences
+SCOPES_KEPT = 64  # scopes (sets of chosen files) whose filters are kept built
 
 
 class HybridRetriever:
@@ -73,6 +77,9 @@ class HybridRetriever:
         for chunk in self.chunks:  # already sorted by (source, start)
             self._by_source.setdefault(chunk.source, []).append(chunk)
         self._starts = {s: [c.start for c in cs] for s, cs in self._by_source.items()}
+        self._scopes: dict[tuple[str, ...], Scope] = {}
+        self._scopes_lock = threading.Lock()
+        self._bm25_positions: dict[str, int] = {}
         from remqa.retrieval.cache import cached, fingerprint, load_stats, save_stats
 
         self._cache_dir = settings.index_dir / "retrieval"
@@ -112,6 +119,8 @@ class HybridRetriever:
             bm25.similarity_top_k = min(candidates, len(self.chunks))
             bm25.acronyms = self.stats.acronyms
             legs.append(bm25)
+            # where each chunk sits in the BM25 corpus (its weight mask's order)
+            self._bm25_positions = {str(e["node_id"]): n for n, e in enumerate(bm25.corpus)}
         self._best_fused = len(legs) / RRF_K  # RRF score of a chunk ranked first by every leg
         # num_queries=1 and an explicit MockLLM: no query rewriting, so no LLM is resolved.
         # Exact ties in the rank fusion follow one stated rule (fusion.py).
@@ -157,16 +166,42 @@ class HybridRetriever:
                 return (raw[max(0, a - width) : a], raw[a:b], raw[b : b + width])
         return ("", "", "")
 
-    def retrieve(self, query: str, query_vector: Sequence[float] | None = None) -> list[Passage]:
-        """The top passages for `query`; pass its embedding if already computed."""
-        from llama_index.core.schema import QueryBundle
+    @property
+    def sources(self) -> list[str]:
+        """The files the index holds (paths relative to the corpus folder), sorted."""
+        return list(self._by_source)
 
+    def check_sources(self, sources: Sequence[str] | None) -> tuple[str, ...]:
+        """The chosen files, sorted, without repeats; () for all. Unknown names raise
+        UnknownSourceError, naming the close ones."""
+        return check_sources(sources, self._by_source)
+
+    def scope(self, sources: tuple[str, ...]) -> Scope:
+        """The filters for questions limited to `sources`, built once per set of files."""
+        with self._scopes_lock:
+            scope = self._scopes.get(sources)
+            if scope is None:
+                # a node's id is its chunk's id (the dense leg maps hits back by it)
+                ids = {s: [c.id for c in self._by_source.get(s, [])] for s in sources}
+                scope = build_scope(sources, ids, self._bm25_positions)
+                if len(self._scopes) >= SCOPES_KEPT:
+                    self._scopes.pop(next(iter(self._scopes)))
+                self._scopes[sources] = scope
+            return scope
+
+    def retrieve(
+        self,
+        query: str,
+        query_vector: Sequence[float] | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> list[Passage]:
+        """The top passages for `query`, from the files in `sources` only when given (names as
+        `sources` lists them; None or empty: all); pass the query's embedding if computed."""
         if not self.chunks:
             return []
-        bundle = QueryBundle(
-            query_str=query, embedding=list(query_vector) if query_vector else None
-        )
-        results = self.fusion.retrieve(bundle)
+        chosen = self.check_sources(sources)
+        scope = self.scope(chosen) if chosen else None
+        results = self.fusion.retrieve(scoped_bundle(query, query_vector, scope))
         passages = []
         for rank, hit in enumerate(results):
             chunk = self.by_id.get(hit.node.node_id)
@@ -179,7 +214,9 @@ class HybridRetriever:
 def _expanding_bm25_class() -> Any:
     """LlamaIndex's BM25Retriever, with the query widened by aliases, synonyms and the
     corpus's own acronyms, so "rare earth mines in China" also finds "REM ... PRC"."""
+    import bm25s
     from llama_index.core.schema import NodeWithScore, QueryBundle
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
     from llama_index.retrievers.bm25 import BM25Retriever
 
     class ExpandingBM25Retriever(BM25Retriever):
@@ -187,7 +224,36 @@ def _expanding_bm25_class() -> Any:
 
         def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
             expanded = expand_query(query_bundle.query_str, self.acronyms)
-            return super()._retrieve(QueryBundle(query_str=expanded))
+            scope = scope_of(query_bundle)
+            if scope is None:
+                return super()._retrieve(QueryBundle(query_str=expanded))
+            return self._retrieve_within(expanded, scope)
+
+        def _retrieve_within(self, query: str, scope: Scope) -> list[NodeWithScore]:
+            """BM25 over the chosen files' chunks only: the others weigh 0 (bm25s's weight
+            mask); zero-scored chunks of other files that fill the top k are dropped."""
+            if not scope.size:
+                return []
+            tokens = bm25s.tokenize(
+                query,
+                stemmer=self.stemmer if not self.skip_stemming else None,
+                token_pattern=self.token_pattern,
+                show_progress=False,
+            )
+            indexes, scores = self.bm25.retrieve(
+                tokens,
+                k=self.similarity_top_k,
+                show_progress=False,
+                weight_mask=scope.bm25_mask,
+            )
+            nodes = []
+            for index, score in zip(indexes[0], scores[0], strict=True):
+                entry = index if isinstance(index, dict) else self.corpus[int(index)]
+                if entry["node_id"] in scope.node_ids:
+                    nodes.append(
+                        NodeWithScore(node=metadata_dict_to_node(entry), score=float(score))
+                    )
+            return nodes
 
     return ExpandingBM25Retriever
 

@@ -59,6 +59,7 @@ def extras(answer: Answer) -> dict[str, Any]:
     return {
         "refused": answer.refused,
         "citations": [c.model_dump(mode="json") for c in answer.citations],
+        "sources": answer.sources,  # the files it was limited to; empty: all
     }
 
 

@@ -1,6 +1,7 @@
 """The request bodies the HTTP API accepts, and how a conversation becomes a question with
 its history. Extra fields OpenAI clients send (temperature, max_tokens, user, ...) are
-accepted and ignored: an extractive answer has nothing for them to tune."""
+accepted and ignored: an extractive answer has nothing for them to tune. Both routes take
+`sources`, the files to answer from (OpenAI clients send it with `extra_body`)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ class ChatRequest(BaseModel):
     messages: list[Message] = Field(min_length=1)
     stream: bool = False
     stream_options: StreamOptions | None = None
+    sources: list[str] | None = Field(
+        None, description="Answer only from these files (names as /documents lists them)."
+    )
 
 
 class Turn(BaseModel):
@@ -72,6 +76,9 @@ class AskRequest(BaseModel):
 
     question: str
     history: list[Turn] = Field(default_factory=list)
+    sources: list[str] | None = Field(
+        None, description="Answer only from these files (names as /documents lists them)."
+    )
 
 
 T = TypeVar("T", bound=BaseModel)
@@ -82,7 +89,7 @@ def parse(model: type[T], body: Any, max_items: int) -> T:
     items is looked at."""
     if not isinstance(body, dict):
         raise ApiError(400, "The request body must be a JSON object.", code="invalid_body")
-    for field in ("messages", "history"):
+    for field in ("messages", "history", "sources"):
         items = body.get(field)
         if isinstance(items, list) and len(items) > max_items:
             raise ApiError(

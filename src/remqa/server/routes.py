@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from remqa.errors import QuestionError, RemqaError
+from remqa.errors import QuestionError, RemqaError, UnknownSourceError
 from remqa.models import Answer
 from remqa.server import openai_api
 from remqa.server.auth import check_api_key
@@ -40,11 +40,14 @@ def add_api_routes(api: FastAPI, assistant: Assistant, host: str) -> None:
 
         return run
 
-    def answer(question: str, earlier: list[str | Turn]) -> Answer:
+    def answer(question: str, earlier: list[str | Turn], sources: list[str] | None) -> Answer:
         """Runs in a worker thread: answering is CPU work, the event loop stays free."""
         try:
             assistant.ensure_ready()  # the index a follow-up is understood with, too
-            return assistant.ask(question, history=history_of(assistant, earlier))
+            history = history_of(assistant, earlier)
+            return assistant.ask(question, history=history, sources=sources)
+        except UnknownSourceError as exc:
+            raise ApiError(400, str(exc), code="unknown_source", param="sources") from None
         except QuestionError as exc:
             raise ApiError(400, str(exc), code="invalid_question") from None
         except RemqaError as exc:
@@ -63,7 +66,7 @@ def add_api_routes(api: FastAPI, assistant: Assistant, host: str) -> None:
         )
         openai_api.check_model(body.model)
         question, earlier = conversation(body)
-        result = await run_in_threadpool(answer, question, list(earlier))
+        result = await run_in_threadpool(answer, question, list(earlier), body.sources)
         if body.stream:
             return StreamingResponse(
                 openai_api.stream_events(body, result),
@@ -76,7 +79,7 @@ def add_api_routes(api: FastAPI, assistant: Assistant, host: str) -> None:
         body = parse(
             AskRequest, await read_json(request, settings.max_request_bytes), settings.max_messages
         )
-        result = await run_in_threadpool(answer, body.question, list(body.history))
+        result = await run_in_threadpool(answer, body.question, list(body.history), body.sources)
         return JSONResponse(result.model_dump(mode="json"))
 
     routes: list[tuple[str, Handler, str]] = [
