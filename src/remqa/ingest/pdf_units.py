@@ -1,0 +1,121 @@
+"""A PDF's lines put back into units and paragraphs (see `pdf_text`), each character keeping
+where it was printed, and the units that are headings."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from remqa.text.reflow import drops_hyphen, vocabulary
+
+_CLOSING = re.compile(r"[.!?…:;,\"'”’)\]]$")
+
+
+def _refs() -> array[int]:
+    return array("i")
+
+
+@dataclass
+class Line:
+    page: int
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    text: str
+    first_word_width: float
+    # per character of text: its PDFium index counted across the document (the page's
+    # `page_starts` entry plus its index on the page); -1 for a space or line break put in
+    refs: array[int] = field(default_factory=_refs)
+    bold: bool = False
+
+
+def assemble(lines: list[Line]) -> tuple[str, array[int], list[int]]:
+    """Lines back into units (one per line) and paragraphs (a blank line between): the text,
+    each character's reference, and the offsets of the units that are headings."""
+    left = statistics.median(line.x0 for line in lines)
+    right = max(line.x1 for line in lines)
+    gaps = [
+        b.top - a.bottom
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page and b.top > a.bottom - 1
+    ]
+    usual_gap = statistics.median(gaps) if gaps else 0.0
+    words = vocabulary(line.text for line in lines)
+    body = _body_size(lines)
+    # each unit: its text, references, first line, whether it is one line, a paragraph's first
+    units: list[list[Any]] = [[lines[0].text, array("i", lines[0].refs), lines[0], True, False]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        kind = _break_between(prev, line, left, right, usual_gap)
+        if kind == "soft":
+            unit = units[-1]
+            unit[0], unit[1] = _join(unit[0], unit[1], line.text, line.refs, words)
+            unit[3] = False
+        else:
+            units.append([line.text, array("i", line.refs), line, True, kind == "paragraph"])
+    parts: list[str] = []
+    refs = array("i")
+    headings: list[int] = []
+    offset = 0
+    for text, unit_refs, first, single, paragraph in units:
+        if paragraph:
+            parts.append("\n")
+            refs.append(-1)
+            offset += 1
+        if single and _is_heading(first, body):
+            headings.append(offset)
+        parts.append(text + "\n")
+        refs.extend(unit_refs)
+        refs.append(-1)
+        offset += len(text) + 1
+    return "".join(parts), refs, headings
+
+
+def _body_size(lines: list[Line]) -> float:
+    """The font size most of the text is set in."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text)
+    return sizes.most_common(1)[0][0]
+
+
+def _is_heading(line: Line, body: float) -> bool:
+    """A line on its own, larger than the body text or bold, short, ending without a
+    sentence's or a label's punctuation."""
+    text = line.text
+    if len(text) > 100 or _CLOSING.search(text) or not any(c.isalpha() for c in text):
+        return False
+    return line.size > body + 0.5 or line.bold
+
+
+def _break_between(prev: Line, line: Line, left: float, right: float, usual_gap: float) -> str:
+    """'soft' (a wrap inside a paragraph), 'unit' (a line of its own) or 'paragraph'."""
+    size = max(prev.size, line.size)
+    same_page = prev.page == line.page
+    gap = line.top - prev.bottom if same_page else usual_gap
+    indented = line.x0 - left > 0.8 * size and line.x0 - prev.x0 > 0.8 * size
+    if gap > usual_gap + 0.5 * size or abs(prev.size - line.size) > 0.5 or indented:
+        return "paragraph"
+    space = 0.3 * size
+    fitted = prev.x1 + space + line.first_word_width < right - 0.5 * size
+    if fitted or prev.x0 - left > 0.8 * size and prev.x1 < right - 4 * size:
+        return "unit"
+    return "soft"
+
+
+def _join(
+    text: str, refs: array[int], nxt: str, nxt_refs: array[int], words: set[str]
+) -> tuple[str, array[int]]:
+    """Join two lines of one paragraph, undoing line-end hyphenation: a typeset PDF breaks
+    words ("signif-" + "icant") unless the document writes them hyphenated elsewhere."""
+    drop = drops_hyphen(text, nxt, words, default_drop=True, hyphens="-\u00ad\u2010")
+    if drop is None:
+        return f"{text} {nxt}", refs + array("i", [-1]) + nxt_refs
+    if drop:
+        return text[:-1] + nxt, refs[:-1] + nxt_refs
+    return text + nxt, refs + nxt_refs

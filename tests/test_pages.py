@@ -1,0 +1,229 @@
+"""Where a quote is: the page of a PDF it is printed on and the heading it sits under."""
+
+from __future__ import annotations
+
+import io
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from remqa import Assistant, Citation, Settings
+from remqa.ingest.docx_text import docx_blocks_and_headings
+from remqa.ingest.html_text import html_blocks_and_headings
+from remqa.ingest.layout import CharMap, Layout, chunk_places, markdown_headings
+from remqa.ingest.pdf_text import read_pdf
+from remqa.models import Chunk
+from tests.conftest import raw_collection
+from tests.paged_pdf import FACTS, HEADINGS, SPANNING, paged_report, pages_of
+
+
+@pytest.fixture(scope="module")
+def paged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, Path]:
+    """The 5-page report and a Markdown note, ingested for real (Chroma, the packaged model)."""
+    root = tmp_path_factory.mktemp("paged")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    paged_report(corpus / "report.pdf")
+    (corpus / "notes.md").write_text(
+        "# Bridges\n\nIntro line.\n\n## Costs\n\nThe Pellucid bridge cost 31 million euros.\n",
+        encoding="utf-8",
+    )
+    assistant = Assistant(
+        Settings(corpus_dir=corpus, index_dir=root / "index", show_progress=False)
+    )
+    assistant.ingest()
+    return assistant, corpus / "report.pdf"
+
+
+@pytest.mark.parametrize("fact", [*FACTS, SPANNING], ids=lambda f: f[0])
+def test_every_citation_names_the_page_its_quote_is_printed_on(
+    paged: tuple[Assistant, Path], fact: tuple[str, str, str]
+) -> None:
+    assistant, pdf = paged
+    name, sentence, question = fact
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert answer.citations[0].quote == sentence
+    text = assistant.source_text("report.pdf")
+    for c in answer.citations:
+        assert text[c.start : c.end] == c.quote  # offsets still index the extracted text
+        # the truth: where PDFium's own page text holds the quote's first and last words
+        first, last = " ".join(c.quote.split()[:3]), " ".join(c.quote.split()[-3:])
+        assert [c.page] == pages_of(pdf, first), c.quote
+        assert [c.page_end] == pages_of(pdf, last), c.quote
+        assert c.section == HEADINGS[c.page - 1]
+    if name == SPANNING[0]:  # the sentence set across the break from page 4 to page 5
+        assert (answer.citations[0].page, answer.citations[0].page_end) == (4, 5)
+        assert answer.citations[0].place == "pp. 4–5 · History"
+
+
+def test_a_markdown_citation_names_its_heading_and_no_page(
+    paged: tuple[Assistant, Path],
+) -> None:
+    answer = paged[0].ask("How much did the Pellucid bridge cost?")
+    c = answer.citations[0]
+    assert (c.source, c.page, c.page_end, c.section) == ("notes.md", None, None, "Costs")
+    assert c.place == "Costs"
+    assert '"page":null' in answer.model_dump_json() or '"page": null' in answer.model_dump_json()
+
+
+def test_an_index_from_before_pages_works_and_ingest_adds_them_without_re_embedding(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    paged_report(corpus / "report.pdf")
+    settings = make_settings(corpus)
+    Assistant(settings).ingest()
+    # the chunks as an older version wrote them: the same vectors, no layout keys
+    collection = raw_collection(settings)
+    got = collection.get(include=["metadatas", "embeddings", "documents"])
+    old = [
+        {k: v for k, v in m.items() if k not in ("layout", "pages", "headings")}
+        for m in got["metadatas"] or []
+    ]
+    collection.delete(ids=got["ids"])
+    collection.add(
+        ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"], metadatas=old
+    )
+    before = Assistant(settings).ask(FACTS[1][2])
+    assert not before.refused and before.citations[0].page is None
+    report = Assistant(settings).ingest()
+    assert report.chunks_embedded == 0 and report.changed == ["report.pdf"]
+    after = Assistant(settings).ask(FACTS[1][2])
+    assert (after.citations[0].page, after.citations[0].section) == (2, "Pumping")
+
+
+def test_pdf_headings_are_the_lines_set_apart_in_a_larger_or_bold_font(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    paged_report(path)
+    pdf = read_pdf(path.read_bytes())
+    assert [pdf.text[h : pdf.text.index("\n", h)] for h in pdf.headings] == HEADINGS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("# Title\n\nBody.\n", [(0, "Title")]),
+        ("Intro\n\n## Costs ##\nBody\n", [(7, "Costs")]),
+        ("Intro.\n\nSetext title\n============\n\nBody\n", [(8, "Setext title")]),
+        ("Para\n---\n", [(0, "Para")]),  # setext level 2
+        ("Para\n\n---\n", []),  # a rule after a blank line, not a heading
+        ("```\n# not a heading\n```\n# Real\n", [(24, "Real")]),
+        ("#hashtag is not a heading\n", []),
+        ("    # indented code\n", []),
+        ("- item\n---\n", []),
+    ],
+)
+def test_markdown_headings(text: str, expected: list[tuple[int, str]]) -> None:
+    found = markdown_headings(text)
+    assert found == expected
+    for offset, heading in found:
+        assert text[offset:].lstrip("# ").startswith(heading)
+
+
+def test_html_headings_are_h1_to_h6_blocks() -> None:
+    blocks, headings = html_blocks_and_headings(
+        "<h1>Report</h1><p>Intro.</p><section><h3>Costs <b>2024</b></h3><p>Cost.</p></section>"
+    )
+    assert [blocks[i] for i in sorted(headings)] == ["Report", "Costs 2024"]
+
+
+def test_word_headings_are_the_title_and_heading_styles() -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Annual report", level=0)
+    document.add_paragraph("Intro.")
+    document.add_heading("Costs", level=2)
+    document.add_paragraph("It cost 4 euros.")
+    out = io.BytesIO()
+    document.save(out)
+    blocks, headings = docx_blocks_and_headings(out.getvalue())
+    assert [blocks[i] for i in sorted(headings)] == ["Annual report", "Costs"]
+
+
+LAYOUT = Layout(pages=((0, 1), (100, 2), (250, 4)), headings=((0, "A"), (120, "B"), (300, "C")))
+
+
+@pytest.mark.parametrize(
+    ("chunk", "span", "expected"),
+    [
+        ((0, 90), (10, 20), (1, 1, "A")),
+        ((90, 200), (95, 110), (1, 2, "A")),  # across the break at 100
+        ((90, 200), (100, 110), (2, 2, "A")),  # a page's first character
+        ((90, 200), (99, 100), (1, 1, "A")),  # a page's last character
+        ((90, 200), (130, 140), (2, 2, "B")),  # after a heading inside the chunk
+        ((240, 320), (260, 310), (4, 4, "B")),  # page 3 has no text; C begins inside
+        ((240, 320), (300, 310), (4, 4, "C")),
+        ((240, 320), (240, 310), (2, 4, "B")),
+    ],
+)
+def test_offsets_map_to_pages_and_headings(
+    chunk: tuple[int, int], span: tuple[int, int], expected: tuple[object, ...]
+) -> None:
+    """What a chunk keeps of its file's layout is enough to place any span inside it."""
+    import json
+
+    places = chunk_places(LAYOUT, *chunk)
+    made = Chunk(
+        id="x", source="a.pdf", start=chunk[0], end=chunk[1], text="",
+        pages=tuple(tuple(p) for p in json.loads(places["pages"])),  # type: ignore[misc]
+        headings=tuple(tuple(h) for h in json.loads(places.get("headings", "[]"))),  # type: ignore[misc]
+    )  # fmt: skip
+    assert made.place(*span) == expected
+
+
+def test_a_chunk_without_layout_places_nothing() -> None:
+    assert Chunk(id="x", source="a.txt", start=0, end=9, text="").place(2, 5) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("page", "page_end", "section", "shown"),
+    [
+        (3, 3, "Results", "p. 3 · Results"),
+        (3, 4, None, "pp. 3–4"),
+        (None, None, "Costs", "Costs"),
+        (None, None, None, ""),
+    ],
+)
+def test_the_place_people_read(
+    page: int | None, page_end: int | None, section: str | None, shown: str
+) -> None:
+    c = Citation(id=1, source="a", quote="q", start=0, end=1, score=1.0, page=page,
+                 page_end=page_end, section=section)  # fmt: skip
+    assert c.place == shown
+
+
+def test_the_character_map_gives_each_characters_page_and_pdfium_index() -> None:
+    # text "ab cd\nef": a,b on page 1 (indices 4,5), "cd" page 1 (7,8), "ef" page 2 (0,1)
+    page_starts = (0, 10)
+    refs = array("i", [4, 5, -1, 7, 8, -1, 10, 11])
+    char_map = CharMap.from_refs(refs, page_starts)
+    assert char_map.runs == ((0, 4, 2), (3, 7, 2), (6, 10, 2))
+    assert char_map.text_pages() == ((0, 1), (6, 2))
+    assert char_map.chars(1, 7) == {1: [5, 7, 8], 2: [0]}
+    assert CharMap.from_json(char_map.to_json()) == char_map
+
+
+def test_a_pdf_character_map_points_at_the_characters_pdfium_printed(tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    path = tmp_path / "report.pdf"
+    paged_report(path)
+    pdf = read_pdf(path.read_bytes())
+    char_map = CharMap.from_refs(pdf.refs, pdf.page_starts)
+    document = pdfium.PdfDocument(str(path))
+    start = pdf.text.index(SPANNING[1])
+    chars = char_map.chars(start, start + len(SPANNING[1]))
+    assert sorted(chars) == [4, 5]
+    printed = "".join(
+        document[page - 1].get_textpage().get_text_range(i, 1)
+        for page in sorted(chars)
+        for i in chars[page]
+    )
+    # every printed character of the sentence, in order (a line break read as a space is put
+    # in by remqa, so it has no PDFium character)
+    assert "".join(printed.split()) == "".join(SPANNING[1].split())
