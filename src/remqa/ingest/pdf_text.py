@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -46,6 +47,9 @@ from remqa.text.reflow import LIGATURES
 
 __all__ = ["LIGATURE_GUESSES", "PdfText", "known_words", "pdf_text", "read_pdf", "repair_unmapped"]
 
+# PDFium may not be called from two threads at once, even on different documents; every
+# use in remqa (reading here, the viewer rendering) holds this lock.
+PDFIUM_LOCK = threading.RLock()
 _PAGE_NUMBER = re.compile(r"^(?:page|p\.)?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 EDGE_LINES = 2  # header/footer candidates: the first and last lines of a page
@@ -96,6 +100,11 @@ def _read_lines(data: bytes) -> tuple[list[Line], list[int]]:
     """Every printed line, in reading order (top to bottom, then left to right), whatever
     order the producer drew them in; and where each page's characters start, counted across
     the document."""
+    with PDFIUM_LOCK:
+        return _read_lines_locked(data)
+
+
+def _read_lines_locked(data: bytes) -> tuple[list[Line], list[int]]:
     import pypdfium2 as pdfium
 
     try:
