@@ -227,3 +227,41 @@ def test_a_pdf_character_map_points_at_the_characters_pdfium_printed(tmp_path: P
     # every printed character of the sentence, in order (a line break read as a space is put
     # in by remqa, so it has no PDFium character)
     assert "".join(printed.split()) == "".join(SPANNING[1].split())
+
+
+def test_the_cli_prints_each_sources_page_and_heading(
+    paged: tuple[Assistant, Path], tmp_path: Path
+) -> None:
+    import json
+
+    from tests.conftest import run_cli
+
+    settings = paged[0].settings
+    where = ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+    shown = run_cli("ask", SPANNING[2], *where, cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "[1] report.pdf  pp. 4–5 · History  chars" in shown.stdout, shown.stdout[-800:]
+    as_json = run_cli("ask", "--json", SPANNING[2], *where, cwd=tmp_path)
+    cited = json.loads(as_json.stdout)["citations"][0]
+    assert (cited["page"], cited["page_end"], cited["section"]) == (4, 5, "History")
+
+
+def test_the_chat_export_and_eval_report_show_the_place(paged: tuple[Assistant, Path]) -> None:
+    from remqa.chat import transcript
+    from remqa.chat.render import sources_html
+    from remqa.evaluation.report import _item_md
+    from remqa.evaluation.scoring import ItemResult
+
+    answer = paged[0].ask(FACTS[2][2])
+    html = sources_html(answer, {})
+    assert '<span class="remqa-place">p. 3 · Treatment</span>' in html
+    c = answer.citations[0]
+    assert f'href="view?source=report.pdf&amp;start={c.start}&amp;end={c.end}&amp;page=3"' in html
+    markdown = transcript.conversation_markdown([transcript.turn(FACTS[2][2], answer)])
+    assert f"[1] `report.pdf`, p. 3 · Treatment, characters {c.start}-{c.end}:" in markdown
+    item = ItemResult.model_construct(
+        id="x", type="figure", question="q", resolved_question=None, checks={},
+        answer=answer.text, gold_rank=1, answer_figures=[],
+        citations=[c.model_dump() for c in answer.citations],
+    )  # fmt: skip
+    assert f"[1] `report.pdf`, p. 3 · Treatment, chars {c.start}-{c.end}" in _item_md(item)

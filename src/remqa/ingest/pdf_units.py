@@ -48,27 +48,30 @@ def assemble(lines: list[Line]) -> tuple[str, array[int], list[int]]:
     usual_gap = statistics.median(gaps) if gaps else 0.0
     words = vocabulary(line.text for line in lines)
     body = _body_size(lines)
-    # each unit: its text, references, first line, whether it is one line, a paragraph's first
-    units: list[list[Any]] = [[lines[0].text, array("i", lines[0].refs), lines[0], True, False]]
+    # each unit: its pieces of text (a line each; joined once, at the end, so a page-long
+    # paragraph costs no more than its length), references, first line, whether it is one
+    # line, whether it starts a paragraph
+    units: list[list[Any]] = [[[lines[0].text], array("i", lines[0].refs), lines[0], True, False]]
     for prev, line in zip(lines, lines[1:], strict=False):
         kind = _break_between(prev, line, left, right, usual_gap)
         if kind == "soft":
             unit = units[-1]
-            unit[0], unit[1] = _join(unit[0], unit[1], line.text, line.refs, words)
+            _join(unit[0], unit[1], line.text, line.refs, words)
             unit[3] = False
         else:
-            units.append([line.text, array("i", line.refs), line, True, kind == "paragraph"])
+            units.append([[line.text], array("i", line.refs), line, True, kind == "paragraph"])
     parts: list[str] = []
     refs = array("i")
     headings: list[int] = []
     offset = 0
-    for text, unit_refs, first, single, paragraph in units:
+    for pieces, unit_refs, first, single, paragraph in units:
         if paragraph:
             parts.append("\n")
             refs.append(-1)
             offset += 1
         if single and _is_heading(first, body):
             headings.append(offset)
+        text = "".join(pieces)
         parts.append(text + "\n")
         refs.extend(unit_refs)
         refs.append(-1)
@@ -109,13 +112,17 @@ def _break_between(prev: Line, line: Line, left: float, right: float, usual_gap:
 
 
 def _join(
-    text: str, refs: array[int], nxt: str, nxt_refs: array[int], words: set[str]
-) -> tuple[str, array[int]]:
-    """Join two lines of one paragraph, undoing line-end hyphenation: a typeset PDF breaks
-    words ("signif-" + "icant") unless the document writes them hyphenated elsewhere."""
-    drop = drops_hyphen(text, nxt, words, default_drop=True, hyphens="-\u00ad\u2010")
+    pieces: list[str], refs: array[int], nxt: str, nxt_refs: array[int], words: set[str]
+) -> None:
+    """Join a line onto its paragraph (`pieces`, `refs`, in place), undoing line-end
+    hyphenation: a typeset PDF breaks words ("signif-" + "icant") unless the document writes
+    them hyphenated elsewhere."""
+    drop = drops_hyphen(pieces[-1], nxt, words, default_drop=True, hyphens="-\u00ad\u2010")
     if drop is None:
-        return f"{text} {nxt}", refs + array("i", [-1]) + nxt_refs
-    if drop:
-        return text[:-1] + nxt, refs[:-1] + nxt_refs
-    return text + nxt, refs + nxt_refs
+        pieces.append(" ")
+        refs.append(-1)
+    elif drop:
+        pieces[-1] = pieces[-1][:-1]
+        refs.pop()
+    pieces.append(nxt)
+    refs.extend(nxt_refs)
