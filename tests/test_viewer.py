@@ -136,3 +136,32 @@ def test_character_boxes_merge_line_by_line(
     assert len(got) == len(merged)
     for rect, expected in zip(got, merged, strict=True):
         assert rect == pytest.approx(expected)
+
+
+def test_a_pdf_indexed_without_its_character_map_is_still_shown(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index from before the viewer: a short PDF is read once on demand (and its map kept);
+    a long one is shown unmarked, with the one-line fix."""
+    from remqa.server import pdf_view
+
+    maps = list((served.settings.index_dir / "layout").glob("*.json"))
+    assert len(maps) == 1  # the report's; a Markdown file needs none
+    answer = httpx.post(served.url + "api/ask", json={"question": SPANNING[2]}, timeout=60)
+    c = answer.json()["citations"][0]
+    params = {"source": "report.pdf", "start": c["start"], "end": c["end"]}
+    marked = httpx.get(served.url + "view", params=params).text
+
+    def forget() -> None:
+        maps[0].unlink()
+        pdf_view._char_map.cache_clear()
+
+    forget()
+    monkeypatch.setattr(pdf_view, "ON_DEMAND_PAGES", 2)
+    unmarked = httpx.get(served.url + "view", params={**params, "page": 4})
+    assert unmarked.status_code == 200 and "Page 4 of 5" in unmarked.text
+    assert 'class="hl"' not in unmarked.text and "run `remqa ingest`" in unmarked.text
+    monkeypatch.setattr(pdf_view, "ON_DEMAND_PAGES", 50)
+    pdf_view._char_map.cache_clear()
+    again = httpx.get(served.url + "view", params=params).text
+    assert again == marked and maps[0].is_file()  # read on demand, and kept

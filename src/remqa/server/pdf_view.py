@@ -11,20 +11,31 @@ the PDF reader) serialises it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import ctypes
 import hashlib
 import io
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from remqa.errors import RemqaError
 from remqa.ingest.layout import CharMap, char_map_path, save_char_map
 from remqa.ingest.pdf_text import PDFIUM_LOCK as _PDFIUM
 from remqa.ingest.pdf_text import read_pdf
 
 SCALE = 2.0  # image pixels per PDF point: sharp on phones and high-density screens
+# A PDF without a kept character map (indexed by an older version) is read on demand only up
+# to this size; reading takes about 0.05-0.1 s a page, too long for one request beyond it.
+ON_DEMAND_PAGES = 50
+
+
+class NoCharMap(RemqaError):
+    """The index keeps no character map for this PDF, and it is too long to read now."""
+
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom: fractions of the page
 
@@ -129,12 +140,27 @@ def merge_lines(boxes: list[Rect]) -> list[Rect]:
     return [(a, b, c, d) for a, b, c, d in merged]
 
 
-@lru_cache(maxsize=8)
+_OPEN: OrderedDict[FileKey, Any] = OrderedDict()  # the last few documents opened
+MAX_OPEN = 8
+
+
 def _document(key: FileKey) -> Any:
-    """The open document (PDFium reads pages on demand, so opening is cheap)."""
+    """The open document (PDFium reads pages on demand, so opening is cheap); call with the
+    PDFium lock held."""
     import pypdfium2 as pdfium
 
-    return pdfium.PdfDocument(key.path)
+    document = _OPEN.pop(key, None) or pdfium.PdfDocument(key.path)
+    _OPEN[key] = document
+    while len(_OPEN) > MAX_OPEN:
+        _OPEN.popitem(last=False)[1].close()
+    return document
+
+
+@atexit.register
+def close_documents() -> None:
+    with _PDFIUM:
+        while _OPEN:
+            _OPEN.popitem()[1].close()
 
 
 @lru_cache(maxsize=256)
@@ -148,14 +174,19 @@ def char_map(key: FileKey, index_dir: Path) -> CharMap:
 
 @lru_cache(maxsize=8)
 def _char_map(key: FileKey, index_dir: str) -> CharMap:
-    """The map the ingest kept for this content; made (once) and kept when there is none,
-    for a file indexed by an older version or by another machine."""
+    """The map the ingest kept for this content; for a file indexed by an older version (or
+    by another machine) made once and kept, when it is short enough to read now."""
     digest = content_hash(key)
     path = char_map_path(Path(index_dir), digest)
     try:
         return CharMap.from_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError):
         pass
+    if page_count(key) > ON_DEMAND_PAGES:
+        raise NoCharMap(
+            "The index does not yet know where this PDF's characters are, so the quote is "
+            "not marked; run `remqa ingest` (it adds them without re-embedding)."
+        )
     pdf = read_pdf(Path(key.path).read_bytes())
     made = CharMap.from_refs(pdf.refs, pdf.page_starts)
     with contextlib.suppress(OSError):  # a read-only index folder: made again next time

@@ -58,7 +58,11 @@ def add_viewer_routes(api: FastAPI, settings: Settings, chat_app: Callable[[], A
                 raise ViewError(400, f"{source} has {len(text):,} characters; ask again.")
             return _html(viewer_html.text_html(source, text, start, end))
         key = FileKey.of(path)
-        chars = pdf_view.quote_pages(key, settings.index_dir, start, end)
+        notice = ""
+        try:
+            chars = pdf_view.quote_pages(key, settings.index_dir, start, end)
+        except pdf_view.NoCharMap as exc:
+            chars, notice = {}, str(exc)
         pages = pdf_view.page_count(key)
         page = _int(request, "page", min(chars) if chars else 1)
         if not 1 <= page <= pages:
@@ -66,7 +70,8 @@ def add_viewer_routes(api: FastAPI, settings: Settings, chat_app: Callable[[], A
         rects = pdf_view.highlight(key, page, chars.get(page, []))
         rendered = pdf_view.render_page(key, page)
         size = (rendered.width, rendered.height)
-        return _html(viewer_html.pdf_page_html(source, start, end, page, pages, size, rects))
+        shown = viewer_html.pdf_page_html(source, start, end, page, pages, size, rects, notice)
+        return _html(shown)
 
     def page_png(request: Request) -> Response:
         from starlette.responses import Response

@@ -35,6 +35,7 @@ main { padding: 12px; }
 .doc { max-width: 60em; margin: 0 auto; padding: 16px; background: #fff; line-height: 1.55;
   white-space: pre-wrap; overflow-wrap: anywhere; font-family: inherit; }
 .doc mark { background: #fde68a; scroll-margin-top: 40vh; }
+.notice { margin: 8px 12px 0; color: #92400e; }
 .error { max-width: 40em; margin: 2em auto; padding: 12px 16px; background: #fff;
   border-left: 4px solid #b91c1c; }
 """
@@ -51,7 +52,7 @@ def _page(title: str, body: str) -> str:
 
 def pdf_page_html(
     source: str, start: int, end: int, page: int, pages: int, size: tuple[int, int],
-    rects: list[Rect],
+    rects: list[Rect], notice: str = "",
 ) -> str:  # fmt: skip
     """Page `page` of `pages`, the quote's characters on it marked, and page turning."""
     image = "view/page.png?" + urlencode({"source": source, "page": page})
@@ -74,7 +75,8 @@ def pdf_page_html(
         f"<nav>{turn(page - 1, '‹ Previous', 'prev')}"
         f'<span id="remqa-pageno">Page {page} of {pages}</span>'
         f"{turn(page + 1, 'Next ›', 'next')}</nav></header>"
-        f'<main><div class="page" id="remqa-page" style="width:{width / SCALE:.0f}px">'
+        + (f'<p class="notice" id="remqa-notice">{html.escape(notice)}</p>' if notice else "")
+        + f'<main><div class="page" id="remqa-page" style="width:{width / SCALE:.0f}px">'
         f'<img src="{html.escape(image)}" width="{width}" height="{height}" '
         f'alt="Page {page} of {html.escape(source)}">{marks}</div></main>'
     )
