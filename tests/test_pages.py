@@ -265,3 +265,12 @@ def test_the_chat_export_and_eval_report_show_the_place(paged: tuple[Assistant, 
         citations=[c.model_dump() for c in answer.citations],
     )  # fmt: skip
     assert f"[1] `report.pdf`, p. 3 · Treatment, chars {c.start}-{c.end}" in _item_md(item)
+
+
+def test_the_http_apis_reply_names_the_page_and_heading(paged: tuple[Assistant, Path]) -> None:
+    from remqa.server.openai_api import extras, reply_text
+
+    answer = paged[0].ask(FACTS[0][2])
+    c = answer.citations[0]
+    assert f"[1] report.pdf, p. 1 · Storage, characters {c.start}-{c.end}: “" in reply_text(answer)
+    assert extras(answer)["citations"][0]["page"] == 1
