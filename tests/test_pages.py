@@ -14,6 +14,7 @@ from remqa.ingest.docx_text import docx_blocks_and_headings
 from remqa.ingest.html_text import html_blocks_and_headings
 from remqa.ingest.layout import CharMap, Layout, chunk_places, markdown_headings
 from remqa.ingest.pdf_text import read_pdf
+from remqa.ingest.pdf_units import BodyText, Line, is_heading
 from remqa.models import Chunk
 from tests.conftest import raw_collection
 from tests.paged_pdf import FACTS, HEADINGS, SPANNING, paged_report, pages_of
@@ -274,3 +275,27 @@ def test_the_http_apis_reply_names_the_page_and_heading(paged: tuple[Assistant, 
     c = answer.citations[0]
     assert f"[1] report.pdf, p. 1 · Storage, characters {c.start}-{c.end}: “" in reply_text(answer)
     assert extras(answer)["citations"][0]["page"] == 1
+
+
+def _line(text: str, size: float = 10.0, bold: bool = False) -> Line:
+    return Line(page=0, x0=0, x1=100, top=0, bottom=10, size=size, text=text,
+                first_word_width=10, bold=bold)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "body", "heading"),
+    [
+        (_line("Results", size=14), BodyText(10, False), True),
+        (_line("Results", bold=True), BodyText(10, False), True),
+        (_line("Results"), BodyText(10, False), False),  # body text's size and weight
+        (_line("Results", bold=True), BodyText(10, True), False),  # the whole text is bold
+        (_line("The plant opened in 1998.", size=14), BodyText(10, False), False),  # a sentence
+        (_line("Weight: 21.4 kg", bold=True), BodyText(10, False), False),  # not a heading
+        (_line("Capacity:", bold=True), BodyText(10, False), False),  # a label
+        (_line("Chapter 3: Results", size=14), BodyText(10, False), True),
+        (_line("2024", size=14), BodyText(10, False), False),  # no words
+        (_line("A" * 101, size=14), BodyText(10, False), False),  # too long
+    ],
+)
+def test_pdf_heading_detection(line: Line, body: BodyText, heading: bool) -> None:
+    assert is_heading(line, body) is heading

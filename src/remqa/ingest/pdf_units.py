@@ -13,6 +13,7 @@ from typing import Any
 from remqa.text.reflow import drops_hyphen, vocabulary
 
 _CLOSING = re.compile(r"[.!?…:;,\"'”’)\]]$")
+_LABEL_FIGURE = re.compile(r"^[^:]{1,60}:\s+\S*\d")  # "Weight: 21.4 kg", a datasheet line
 
 
 def _refs() -> array[int]:
@@ -69,7 +70,7 @@ def assemble(lines: list[Line]) -> tuple[str, array[int], list[int]]:
             parts.append("\n")
             refs.append(-1)
             offset += 1
-        if single and _is_heading(first, body):
+        if single and is_heading(first, body):
             headings.append(offset)
         text = "".join(pieces)
         parts.append(text + "\n")
@@ -79,21 +80,32 @@ def assemble(lines: list[Line]) -> tuple[str, array[int], list[int]]:
     return "".join(parts), refs, headings
 
 
-def _body_size(lines: list[Line]) -> float:
-    """The font size most of the text is set in."""
+@dataclass(frozen=True)
+class BodyText:
+    """How most of a document's text is set: its font size, and whether it is bold."""
+
+    size: float
+    bold: bool
+
+
+def _body_size(lines: list[Line]) -> BodyText:
     sizes: Counter[float] = Counter()
+    bold = 0
     for line in lines:
         sizes[line.size] += len(line.text)
-    return sizes.most_common(1)[0][0]
+        bold += len(line.text) if line.bold else 0
+    return BodyText(sizes.most_common(1)[0][0], bold > sum(sizes.values()) / 2)
 
 
-def _is_heading(line: Line, body: float) -> bool:
-    """A line on its own, larger than the body text or bold, short, ending without a
-    sentence's or a label's punctuation."""
+def is_heading(line: Line, body: BodyText) -> bool:
+    """A line on its own, larger than the body text or bold (when the body is not), short,
+    ending without a sentence's or a label's punctuation, and no "label: figure" line."""
     text = line.text
     if len(text) > 100 or _CLOSING.search(text) or not any(c.isalpha() for c in text):
         return False
-    return line.size > body + 0.5 or line.bold
+    if _LABEL_FIGURE.match(text):
+        return False
+    return line.size > body.size + 0.5 or (line.bold and not body.bold)
 
 
 def _break_between(prev: Line, line: Line, left: float, right: float, usual_gap: float) -> str:
