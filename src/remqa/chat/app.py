@@ -138,7 +138,8 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
 
     def ask_api(question: str, previous_question: str = "") -> dict[str, Any]:
         """Answer `question` (optionally a follow-up to `previous_question`): the answer text,
-        `refused`, and `citations` with source, quote, start, end and score."""
+        `refused`, and `citations` with source, quote, start, end, score, page, page_end
+        and section."""
         history = [(previous_question, previous_question)] if previous_question else []
         try:
             return assistant.ask(question, history=history).model_dump()

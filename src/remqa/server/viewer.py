@@ -70,7 +70,9 @@ def add_viewer_routes(api: FastAPI, settings: Settings, chat_app: Callable[[], A
         rects = pdf_view.highlight(key, page, chars.get(page, []))
         rendered = pdf_view.render_page(key, page)
         size = (rendered.width, rendered.height)
-        shown = viewer_html.pdf_page_html(source, start, end, page, pages, size, rects, notice)
+        shown = viewer_html.pdf_page_html(
+            source, start, end, page, pages, size, rects, notice, key.mtime_ns
+        )
         return _html(shown)
 
     def page_png(request: Request) -> Response:

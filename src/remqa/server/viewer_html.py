@@ -52,10 +52,12 @@ def _page(title: str, body: str) -> str:
 
 def pdf_page_html(
     source: str, start: int, end: int, page: int, pages: int, size: tuple[int, int],
-    rects: list[Rect], notice: str = "",
+    rects: list[Rect], notice: str = "", version: int = 0,
 ) -> str:  # fmt: skip
     """Page `page` of `pages`, the quote's characters on it marked, and page turning."""
-    image = "view/page.png?" + urlencode({"source": source, "page": page})
+    # `v` (the file's modification time) makes a changed file's pages new addresses, so the
+    # browser's cached image of the old page is never shown for it
+    image = "view/page.png?" + urlencode({"source": source, "page": page, "v": version})
 
     def turn(to: int, label: str, rel: str) -> str:
         if not 1 <= to <= pages:
