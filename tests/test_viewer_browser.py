@@ -155,5 +155,6 @@ def test_the_viewer_fits_a_phone(browser: Browser, served: Served) -> None:
         expect(frame.locator("#remqa-quote")).to_be_in_viewport()
         expect(frame.locator("#remqa-next")).to_be_visible()
         expect(phone.locator("#remqa-viewer-close")).to_be_in_viewport()
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         phone.close()

@@ -149,6 +149,9 @@ def _document(key: FileKey) -> Any:
     PDFium lock held."""
     import pypdfium2 as pdfium
 
+    if not _OPEN:  # registered after pypdfium2's own exit hook, so it runs before it
+        atexit.unregister(close_documents)
+        atexit.register(close_documents)
     document = _OPEN.pop(key, None) or pdfium.PdfDocument(key.path)
     _OPEN[key] = document
     while len(_OPEN) > MAX_OPEN:
@@ -156,7 +159,6 @@ def _document(key: FileKey) -> Any:
     return document
 
 
-@atexit.register
 def close_documents() -> None:
     with _PDFIUM:
         while _OPEN:
