@@ -1,9 +1,9 @@
 """Regenerate the README's pictures (needs Debian's chromium): docs/chat.png, the chat
 answering a question, docs/documents.png, the Documents tab after adding a Word file, and
-docs/scope.png, a question asked of that file alone. Works on a copy of corpus/ in a
-temporary folder; the repository is not changed.
+docs/scope.png, a question asked of that file alone, and docs/viewer.png, a source opened in
+the viewer (the article typeset as a PDF report). Works on copies of corpus/ in a temporary folder; the repository is not changed.
 
-.venv/bin/python scripts/screenshot.py
+.venv/bin/python scripts/screenshot.py [chat|viewer]    (default: all four)
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect, sync_playwright
 
 from remqa import Settings
+from remqa.evaluation.pdf_maker import report_pdf
 from remqa.server.app import launch
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,32 +72,71 @@ def scope_picture(page: Page, upload: Path) -> None:
     page.screenshot(path=str(REPO / "docs" / "scope.png"), full_page=True)
 
 
-def main() -> None:
+def viewer_picture(page: Page) -> None:
+    box = page.locator("#remqa-question textarea")
+    box.fill("How much is the germanium market worth per year?")
+    box.press("Enter")
+    page.locator("#remqa-sources a.remqa-open").first.click()
+    frame = page.frame_locator("#remqa-viewer iframe")
+    expect(frame.locator("#remqa-page img")).to_have_js_property("complete", True)
+    expect(frame.locator("#remqa-quote")).to_be_in_viewport()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(REPO / "docs" / "viewer.png"))
+
+
+def pdf_corpus(work: Path) -> Path:
+    """The bundled article typeset as a PDF report, alone in a corpus."""
+    corpus = work / "pdf-corpus"
+    corpus.mkdir()
+    article = next((REPO / "corpus").glob("*.txt")).read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in article.split("\n\n") if p.strip()]
+    report_pdf(paragraphs, corpus / "rare-earths-report.pdf", title="Rare earths")
+    return corpus
+
+
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return int(s.getsockname()[1])
+
+
+def main() -> None:
+    import sys
+
+    wanted = set(sys.argv[1:]) or {"chat", "viewer"}
     work = Path(tempfile.mkdtemp(prefix="remqa-screenshot-"))
     shutil.copytree(REPO / "corpus", work / "corpus")
-    settings = Settings(corpus_dir=work / "corpus", index_dir=work / "index", port=port)
-    app = launch(settings)
-    url = app.url
+    corpora = []
+    if "chat" in wanted:
+        corpora.append((work / "corpus", work / "index"))
+    if "viewer" in wanted:
+        corpora.append((pdf_corpus(work), work / "pdf-index"))
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             )
-            page = browser.new_page(viewport={"width": 1280, "height": 820})
-            page.goto(url)
-            expect(page.locator("#remqa-status")).to_contain_text("chunks", timeout=120_000)
-            chat_picture(page)
-            upload = word_file(work)
-            documents_picture(page, upload)
-            scope_picture(page, upload)
+            for corpus, index in corpora:
+                settings = Settings(corpus_dir=corpus, index_dir=index, port=free_port())
+                app = launch(settings)
+                try:
+                    page = browser.new_page(viewport={"width": 1280, "height": 820})
+                    page.goto(app.url)
+                    expect(page.locator("#remqa-status")).to_contain_text("chunks", timeout=120_000)
+                    if corpus.name == "corpus":
+                        chat_picture(page)
+                        upload = word_file(work)
+                        documents_picture(page, upload)
+                        scope_picture(page, upload)
+                    else:
+                        viewer_picture(page)
+                    page.close()
+                finally:
+                    app.close()
             browser.close()
-        print("wrote docs/chat.png, docs/documents.png and docs/scope.png")
+        print(f"wrote the pictures of {', '.join(sorted(wanted))} in docs/")
     finally:
-        app.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

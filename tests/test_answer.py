@@ -255,7 +255,10 @@ def test_cli_ask_json_is_the_answer_model(bundled_index: Settings, tmp_path: Pat
     data = json.loads(result.stdout)
     answer = Answer.model_validate(data)
     assert set(data) >= {"question", "text", "citations", "refused"}
-    assert set(data["citations"][0]) == {"id", "source", "quote", "start", "end", "score"}
+    assert set(data["citations"][0]) == {
+        "id", "source", "quote", "start", "end", "score", "page", "page_end", "section"
+    }  # fmt: skip
+    assert data["citations"][0]["page"] is None  # a text file has no pages
     assert "$430 million" in answer.text
 
 

@@ -273,11 +273,21 @@ class Assistant:
         )
         for part in parts:
             if isinstance(part, Answer):
+                self._place(part)
                 part.question = question
                 if resolved != question:
                     part.resolved_question = resolved
                 limit_to(part, chosen)
             yield part
+
+    def _place(self, answer: Answer) -> None:
+        """Each citation's page(s) and heading, from the chunk that holds its span."""
+        for citation in answer.citations:
+            chunk = self.retriever.chunk_holding(citation.source, citation.start, citation.end)
+            if chunk is not None:
+                citation.page, citation.page_end, citation.section = chunk.place(
+                    citation.start, citation.end
+                )
 
     def source_text(self, source: str) -> str:
         """The text citations of `source` are offsets into (the extracted text for PDF/HTML)."""

@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="print the Answer as JSON: text, refused, citations[id, source, quote, start, end, "
-        "score]",
+        "score, page, page_end, section]",
     )
 
     documents = commands.add_parser(

@@ -40,6 +40,7 @@ def print_answer(answer: Answer) -> None:
             Text.assemble(
                 (f"[{c.id}] ", "bold cyan"),
                 (inert(c.source), "cyan"),
+                (f"  {inert(c.place)}" if c.place else "", "cyan"),
                 f"  chars {c.start}-{c.end}  score {c.score:.2f}",
             )
         )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import BaseModel, Field
+
+T = TypeVar("T")
 
 
 class Citation(BaseModel):
@@ -17,6 +20,31 @@ class Citation(BaseModel):
     start: int
     end: int
     score: float = Field(description="Retrieval score of the passage the quote came from.")
+    page: int | None = Field(
+        None,
+        description="PDF only: the 1-based page the quote begins on, where its characters are "
+        "printed (None for other formats, and for an index built before pages were recorded: "
+        "`remqa ingest` adds them without re-embedding).",
+    )
+    page_end: int | None = Field(
+        None,
+        description="PDF only: the 1-based page the quote ends on; differs from `page` only "
+        "when the quote runs across a page break.",
+    )
+    section: str | None = Field(
+        None,
+        description="The nearest heading before the quote (Markdown, HTML and Word headings; "
+        "in a PDF, a line set apart in a larger or bold font); None when there is none.",
+    )
+
+    @property
+    def place(self) -> str:
+        """Where the quote is, for people: "p. 3 · Results", "pp. 3–4", "Results" or ""."""
+        pages = ""
+        if self.page is not None:
+            last = self.page_end or self.page
+            pages = f"p. {self.page}" if last == self.page else f"pp. {self.page}–{last}"
+        return " · ".join(part for part in (pages, self.section or "") if part)
 
 
 class SentenceCheck(BaseModel):
@@ -134,6 +162,10 @@ class Chunk:
     text: str
     raw: str = ""
     offset_map: tuple[tuple[int, int], ...] = ()
+    # (source offset, 1-based page) / (source offset, heading) in force at `start` and from
+    # each point inside the chunk where they change (ingest.layout.chunk_places)
+    pages: tuple[tuple[int, int], ...] = ()
+    headings: tuple[tuple[int, str], ...] = ()
 
     @property
     def source_text(self) -> str:
@@ -164,6 +196,21 @@ class Chunk:
     def quote(self, start: int, end: int) -> str:
         """The exact source text at source offsets [start, end) inside this chunk."""
         return self.source_text[start - self.start : end - self.start]
+
+    def place(self, start: int, end: int) -> tuple[int | None, int | None, str | None]:
+        """(first page, last page, heading) of the source span [start, end) of this chunk:
+        Citation's page, page_end and section."""
+        page = _in_force(self.pages, start)
+        if page is None and self.pages:
+            page = self.pages[0][1]
+        last = _in_force(self.pages, max(end - 1, start)) or page
+        return page, last, _in_force(self.headings, start)
+
+
+def _in_force(entries: tuple[tuple[int, T], ...], offset: int) -> T | None:
+    """The value of the last entry at or before `offset` (entries ascend by offset)."""
+    i = bisect_right(entries, offset, key=lambda e: e[0])
+    return entries[i - 1][1] if i else None
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
     ) -> dict[str, Any]:
         """Answer `question` (optionally a follow-up to `previous_question`), from the files
         in `sources` only when given (names as /documents lists them): the answer text,
-        `refused`, and `citations` with source, quote, start, end and score."""
+        `refused`, and `citations` with source, quote, start, end, score, page, page_end
+        and section."""
         history = [(previous_question, previous_question)] if previous_question else []
         try:
             return assistant.ask(question, history=history, sources=sources).model_dump()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from urllib.parse import urlencode
 
 from remqa.models import Answer, Citation
 from remqa.text.reflow import display_text
@@ -107,12 +108,23 @@ def _citation_html(c: Citation, passage: tuple[str, str, str] | None) -> str:
         if quote == c.quote
         else f"<mark>{_shown(c.quote)}</mark>"
     )
+    link = html.escape(view_link(c.source, c.start, c.end, c.page))
+    place = f' <span class="remqa-place">{html.escape(c.place)}</span>' if c.place else ""
     return (
         f'<details class="remqa-source" id="{SOURCE_ANCHOR.format(id=c.id)}" open>'
-        f"<summary><b>[{c.id}]</b> {html.escape(c.source)} "
+        f'<summary><b>[{c.id}]</b> <a class="remqa-open" href="{link}" target="_blank" '
+        f'title="Open the document at this quote">{html.escape(c.source)}</a>{place} '
         f'<span class="remqa-meta">chars {c.start}–{c.end} · score {c.score:.2f}</span></summary>'
         f'<div class="remqa-passage">{body}</div></details>'
     )
+
+
+def view_link(source: str, start: int, end: int, page: int | None = None) -> str:
+    """The document viewer's address for a quote (server/viewer.py), relative to the chat's."""
+    query: dict[str, str | int] = {"source": source, "start": start, "end": end}
+    if page is not None:
+        query["page"] = page
+    return "view?" + urlencode(query)
 
 
 def status_markdown(documents: int, chunks: int, model: str, backend: str) -> str:
@@ -127,6 +139,17 @@ CSS = """
   padding: 6px 10px; margin-bottom: 8px; }
 .remqa-source:target, .remqa-source.remqa-flash { outline: 2px solid var(--color-accent); }
 .remqa-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin-left: 6px; }
+.remqa-place { font-size: 0.9em; margin-left: 4px; }
+.remqa-open { color: var(--color-accent); text-decoration: underline; }
+#remqa-viewer { position: fixed; inset: 0; z-index: 1000; background: rgba(15, 23, 42, .55);
+  display: flex; justify-content: flex-end; }
+#remqa-viewer[hidden] { display: none; }
+#remqa-viewer .remqa-viewer-panel { width: min(920px, 100vw); height: 100%; display: flex;
+  flex-direction: column; background: #fff; box-shadow: -4px 0 16px rgba(0,0,0,.25); }
+#remqa-viewer .remqa-viewer-top { display: flex; justify-content: space-between;
+  align-items: center; padding: 6px 10px; border-bottom: 1px solid #cbd5e1; color: #0f172a; }
+#remqa-viewer iframe { flex: 1; width: 100%; border: 0; }
+#remqa-viewer button { font-size: 1em; padding: 4px 12px; cursor: pointer; }
 .remqa-passage { margin-top: 6px; line-height: 1.5; white-space: pre-wrap; }
 .remqa-passage mark { background: #fde68a; color: inherit; padding: 0 2px; }
 .remqa-checks ul { padding-left: 1.2em; margin: 4px 0; }
@@ -154,6 +177,34 @@ document.addEventListener("click", (event) => {
   panel.scrollIntoView({behavior: "smooth", block: "center"});
   panel.classList.add("remqa-flash");
   setTimeout(() => panel.classList.remove("remqa-flash"), 1500);
+}, true);
+// A source's file name opens the document at the quote, in a panel over the chat.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a.remqa-open");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  event.preventDefault();
+  let viewer = document.getElementById("remqa-viewer");
+  if (!viewer) {
+    viewer = document.createElement("div");
+    viewer.id = "remqa-viewer";
+    viewer.setAttribute("role", "dialog");
+    viewer.setAttribute("aria-modal", "true");
+    viewer.innerHTML = '<div class="remqa-viewer-panel"><div class="remqa-viewer-top">' +
+      '<b>Source</b><button type="button" id="remqa-viewer-close">Close</button></div>' +
+      '<iframe title="The cited document"></iframe></div>';
+    document.body.appendChild(viewer);
+    const close = () => {
+      viewer.hidden = true;
+      viewer.querySelector("iframe").src = "about:blank";
+    };
+    viewer.querySelector("#remqa-viewer-close").addEventListener("click", close);
+    viewer.addEventListener("click", (e) => { if (e.target === viewer) close(); });
+    document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+  }
+  viewer.setAttribute("aria-label", "Source: " + link.textContent);
+  viewer.querySelector("iframe").src = link.href + "#remqa-quote";
+  viewer.hidden = false;
+  viewer.querySelector("#remqa-viewer-close").focus();
 }, true);
 </script>
 """

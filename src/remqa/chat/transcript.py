@@ -31,7 +31,8 @@ def history(turns: list[Any]) -> list[tuple[str, Answer]]:
 
 
 def conversation_markdown(turns: list[Any], title: str = "remqa conversation") -> str:
-    """Questions, answers, and each cited passage with its file and character offsets."""
+    """Questions, answers, and each cited passage with its file, page and heading (where
+    known) and character offsets."""
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [f"# {title}", f"Saved {stamp}."]
     for n, (question, answer) in enumerate(history(turns), start=1):
@@ -45,5 +46,6 @@ def conversation_markdown(turns: list[Any], title: str = "remqa conversation") -
             parts.append(answer.text)
         for c in answer.citations:
             quote = " ".join(c.quote.split())
-            parts.append(f"[{c.id}] `{c.source}`, characters {c.start}-{c.end}:\n> {quote}")
+            place = f", {c.place}" if c.place else ""
+            parts.append(f"[{c.id}] `{c.source}`{place}, characters {c.start}-{c.end}:\n> {quote}")
     return "\n\n".join(parts) + "\n"

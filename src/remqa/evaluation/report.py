@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from remqa.evaluation.formats import COMPARED, FormatRun, format_gates, run_formats
 from remqa.evaluation.gates import GateResult
 from remqa.evaluation.scoring import EvalRun, ItemResult
+from remqa.models import Citation
 from remqa.settings import Settings
 
 if TYPE_CHECKING:
@@ -253,9 +254,21 @@ def _item_md(r: ItemResult) -> str:
     return (
         f"### `{r.id}` ({r.type})\n\n{r.question}\n{resolved}\n"
         + "\n".join(failed)
-        + f"\n\n  > {answer}\n\n  gold passage rank: {r.gold_rank}; figures in answer: "
+        + f"\n\n  > {answer}\n\n"
+        + _cited_md(r)
+        + f"  gold passage rank: {r.gold_rank}; figures in answer: "
         f"{', '.join(r.answer_figures) or 'none'}\n"
     )
+
+
+def _cited_md(r: ItemResult) -> str:
+    """Where each cited quote is: file, page and heading (where known), offsets."""
+    lines = []
+    for raw in r.citations:
+        c = Citation.model_validate(raw)
+        place = f", {c.place}" if c.place else ""
+        lines.append(f"  [{c.id}] `{c.source}`{place}, chars {c.start}-{c.end}\n")
+    return "".join(lines) + ("\n" if lines else "")
 
 
 def evaluate_and_report(

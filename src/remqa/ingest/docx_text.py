@@ -12,6 +12,11 @@ MAX_RATIO = 200  # and compresses far better than any real document
 
 
 def docx_blocks(data: bytes) -> list[str]:
+    return docx_blocks_and_headings(data)[0]
+
+
+def docx_blocks_and_headings(data: bytes) -> tuple[list[str], set[int]]:
+    """The blocks, and the indices of the paragraphs styled as headings (Title, Heading N)."""
     _check_archive(data)
     import docx
     from docx.table import Table
@@ -20,10 +25,13 @@ def docx_blocks(data: bytes) -> list[str]:
     try:
         document = docx.Document(io.BytesIO(data))
         blocks: list[str] = []
+        headings: set[int] = set()
         for item in document.iter_inner_content():
             if isinstance(item, Paragraph):
                 text = " ".join(item.text.split())
                 if text:
+                    if _is_heading_style(item):
+                        headings.add(len(blocks))
                     blocks.append(text)
             elif isinstance(item, Table):
                 blocks.extend(_rows(item))
@@ -31,7 +39,13 @@ def docx_blocks(data: bytes) -> list[str]:
         raise
     except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on damaged files
         raise UnreadableFile(f"corrupt or unreadable .docx ({type(exc).__name__})") from None
-    return blocks
+    return blocks, headings
+
+
+def _is_heading_style(paragraph: object) -> bool:
+    style = getattr(paragraph, "style", None)
+    name = str(getattr(style, "name", "") or "")
+    return name == "Title" or name.startswith("Heading")
 
 
 def _rows(table: object) -> list[str]:

@@ -19,10 +19,14 @@ _BLOCKS = {
 _SPACE = re.compile(r"\s+")
 
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
 class _Blocks:
     def __init__(self) -> None:
         self.blocks: list[str] = []
         self.words: list[str] = []
+        self.headings: set[int] = set()  # indices of the blocks that are headings
 
     def text(self, value: str) -> None:
         self.words.append(value)
@@ -35,11 +39,16 @@ class _Blocks:
 
 
 def html_blocks(markup: str) -> list[str]:
+    return html_blocks_and_headings(markup)[0]
+
+
+def html_blocks_and_headings(markup: str) -> tuple[list[str], set[int]]:
+    """The blocks, and the indices of those that are headings (h1-h6)."""
     soup = BeautifulSoup(markup, "html.parser")
     out = _Blocks()
     _walk(soup, out)
     out.end()
-    return out.blocks
+    return out.blocks, out.headings
 
 
 def _walk(node: Tag, out: _Blocks) -> None:
@@ -67,7 +76,10 @@ def _walk(node: Tag, out: _Blocks) -> None:
                 out.blocks.append(row)
         elif name in _BLOCKS:
             out.end()
+            first = len(out.blocks)
             _walk(child, out)
             out.end()
+            if name in _HEADINGS:
+                out.headings.update(range(first, len(out.blocks)))
         else:
             _walk(child, out)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from remqa.errors import CorpusError
 from remqa.ingest.errors import UnreadableFile
+from remqa.ingest.layout import CharMap, Layout, block_layout, heading_text, markdown_headings
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 PDF_SUFFIXES = {".pdf"}
@@ -64,23 +65,45 @@ def scan_corpus(corpus_dir: Path, max_file_bytes: int) -> tuple[list[CorpusFile]
     return files, skipped
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """A file's text, where its parts are (pages, headings), and for a PDF where each of its
+    characters was printed (for the viewer)."""
+
+    text: str
+    layout: Layout
+    char_map: CharMap | None = None
+
+
 def extract_text(file: CorpusFile) -> str:
     """The text of one file; raises UnreadableFile with a reason a person can act on."""
+    return extract_document(file).text
+
+
+def extract_document(file: CorpusFile) -> Extracted:
+    """The text of one file with its layout; raises UnreadableFile with a reason a person
+    can act on."""
     data = file.path.read_bytes()
     if not data.strip():
         raise UnreadableFile("empty file")
     suffix = file.path.suffix.lower()
     if suffix in PDF_SUFFIXES:
-        text = _pdf_text(data)
+        extracted = _pdf_document(data)
     elif suffix in HTML_SUFFIXES:
-        text = html_text(_decode(data))
+        from remqa.ingest.html_text import html_blocks_and_headings
+
+        extracted = Extracted(*block_layout(*html_blocks_and_headings(_decode(data))))
     elif suffix in DOCX_SUFFIXES:
-        text = docx_text(data)
+        from remqa.ingest.docx_text import docx_blocks_and_headings
+
+        extracted = Extracted(*block_layout(*docx_blocks_and_headings(data)))
     else:
         text = _decode(data)
-    if not text.strip():
+        headings = markdown_headings(text) if suffix in {".md", ".markdown"} else []
+        extracted = Extracted(text, Layout(headings=tuple(headings)))
+    if not extracted.text.strip():
         raise UnreadableFile("no text in file")
-    return text
+    return extracted
 
 
 def _decode(data: bytes) -> str:
@@ -96,10 +119,13 @@ def _decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _pdf_text(data: bytes) -> str:
-    from remqa.ingest.pdf_text import pdf_text
+def _pdf_document(data: bytes) -> Extracted:
+    from remqa.ingest.pdf_text import read_pdf
 
-    return pdf_text(data)
+    pdf = read_pdf(data)
+    char_map = CharMap.from_refs(pdf.refs, pdf.page_starts)
+    headings = tuple((h, heading_text(pdf.text[h : pdf.text.find("\n", h)])) for h in pdf.headings)
+    return Extracted(pdf.text, Layout(char_map.text_pages(), headings), char_map)
 
 
 def html_text(markup: str) -> str:

@@ -20,88 +20,91 @@ kept, at half the time; pdfplumber takes 5-6 times as long). Lines are put back 
   pages) and bare page numbers are dropped.
 
 The result has one unit per line and a blank line between paragraphs; citations are offsets
-into it.
+into it. `read_pdf` also says where each of its characters was printed (its PDFium character
+index, so its page) and which units are headings (a line on its own in a larger or bold font).
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
-import statistics
+import threading
+from array import array
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from remqa.ingest.errors import UnreadableFile
-from remqa.text.reflow import LIGATURES, drops_hyphen, vocabulary
+from remqa.ingest.ligatures import (
+    LIGATURE_GUESSES,
+    UNMAPPED,
+    known_words,
+    repair_unmapped,
+    repair_with_refs,
+)
+from remqa.ingest.pdf_units import Line, assemble
+from remqa.text.reflow import LIGATURES
 
+__all__ = ["LIGATURE_GUESSES", "PdfText", "known_words", "pdf_text", "read_pdf", "repair_unmapped"]
+
+# PDFium may not be called from two threads at once, even on different documents; every
+# use in remqa (reading here, the viewer rendering) holds this lock.
+PDFIUM_LOCK = threading.RLock()
 _PAGE_NUMBER = re.compile(r"^(?:page|p\.)?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 EDGE_LINES = 2  # header/footer candidates: the first and last lines of a page
-_UNMAPPED = "\ufffd"  # a glyph without Unicode (an unmapped ligature, mostly): repaired later
+_UNMAPPED = UNMAPPED  # a glyph without Unicode (an unmapped ligature, mostly): repaired later
+BOLD_WEIGHT = 600
 
 
-@dataclass
-class Line:
-    page: int
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
+@dataclass(frozen=True)
+class PdfText:
+    """A PDF's text, where each character of it was printed, and its headings."""
+
     text: str
-    first_word_width: float
+    refs: array[int]  # per character of text, as Line.refs
+    page_starts: tuple[int, ...]  # document-wide index of each page's first PDFium character
+    headings: tuple[int, ...]  # text offsets of the units that are headings
 
 
 def pdf_text(data: bytes) -> str:
-    lines, page_count = _read_lines(data)
+    return read_pdf(data).text
+
+
+def read_pdf(data: bytes) -> PdfText:
+    lines, page_starts = _read_lines(data)
     if not lines:
         raise UnreadableFile("PDF has no text layer (scanned image?); run OCR on it first")
-    lines = drop_running_lines(lines, page_count)
-    text = assemble(lines)
-    return repair_unmapped(text, known_words()) if _UNMAPPED in text else text
+    lines = drop_running_lines(lines, len(page_starts))
+    text, refs, headings = assemble(lines)
+    if _UNMAPPED in text:
+        repaired, refs = repair_with_refs(text, refs, known_words())
+        headings = _shifted(text, repaired, headings)
+        text = repaired
+    return PdfText(text, refs, tuple(page_starts), tuple(headings))
 
 
-LIGATURE_GUESSES = ("fi", "fl", "ff", "ffi", "ffl")
-_WITH_UNMAPPED = re.compile(rf"[^\W\d_]*(?:{_UNMAPPED}[^\W\d_]*)+")
+def _shifted(before: str, after: str, offsets: list[int]) -> list[int]:
+    """Line starts `offsets` of `before`, as offsets into `after` (the repair changes the
+    lengths of lines, never their number)."""
+    line_of = {start: n for n, start in enumerate(_line_starts(before))}
+    starts = _line_starts(after)
+    return [starts[line_of[offset]] for offset in offsets]
 
 
-@lru_cache(maxsize=1)
-def known_words() -> frozenset[str]:
-    """Whole English words of the embedding model's WordPiece vocabulary (30k, offline):
-    enough to tell "find" from "flnd" when a PDF lost its ligatures' Unicode."""
-    from remqa.index.onnx_export import model_dir
-
-    vocab = (model_dir() / "vocab.txt").read_text(encoding="utf-8").split()
-    return frozenset(w for w in vocab if w.isalpha())
+def _line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
-def repair_unmapped(text: str, known: frozenset[str]) -> str:
-    """Glyphs a PDF left without Unicode are nearly always ligatures (fi, fl, ff, ffi, ffl):
-    each affected word takes the spelling that makes it a known word; where none does, the
-    spelling that does so most often in this document."""
-    words = [m.group() for m in _WITH_UNMAPPED.finditer(text)]
-
-    def spelled(word: str, guess: str) -> str:
-        return word.replace(_UNMAPPED, guess)
-
-    wins = Counter(g for w in words for g in LIGATURE_GUESSES if spelled(w, g).lower() in known)
-    fallback = wins.most_common(1)[0][0] if wins else ""
-
-    def fix(match: re.Match[str]) -> str:
-        word = match.group()
-        for guess in sorted(LIGATURE_GUESSES, key=lambda g: -wins[g]):
-            if spelled(word, guess).lower() in known:
-                return spelled(word, guess)
-        return spelled(word, fallback)
-
-    return _WITH_UNMAPPED.sub(fix, text)
-
-
-def _read_lines(data: bytes) -> tuple[list[Line], int]:
+def _read_lines(data: bytes) -> tuple[list[Line], list[int]]:
     """Every printed line, in reading order (top to bottom, then left to right), whatever
-    order the producer drew them in."""
+    order the producer drew them in; and where each page's characters start, counted across
+    the document."""
+    with PDFIUM_LOCK:
+        return _read_lines_locked(data)
+
+
+def _read_lines_locked(data: bytes) -> tuple[list[Line], list[int]]:
     import pypdfium2 as pdfium
 
     try:
@@ -109,26 +112,33 @@ def _read_lines(data: bytes) -> tuple[list[Line], int]:
     except pdfium.PdfiumError as exc:
         raise UnreadableFile(f"corrupt or unreadable PDF ({exc})") from None
     lines: list[Line] = []
+    page_starts: list[int] = []
+    base = 0
     try:
         for number in range(len(document)):
             page = document[number]
+            page_starts.append(base)
             try:
-                lines.extend(_merge(_fragments(page), number))
+                fragments, count = _fragments(page, base)
+                lines.extend(_merge(fragments, number))
+                base += count
             finally:
                 page.close()
-        return lines, len(document)
+        return lines, page_starts
     except pdfium.PdfiumError as exc:
         raise UnreadableFile(f"corrupt or unreadable PDF ({exc})") from None
     finally:
         document.close()
 
 
-_Fragment = tuple[float, float, float, float, float, str, float | None]  # x0 x1 top bottom size
+# x0 x1 top bottom size text first-word-x1 refs bold
+_Fragment = tuple[float, float, float, float, float, str, float | None, "array[int]", bool]
 
 
-def _fragments(page: Any) -> list[_Fragment]:
+def _fragments(page: Any, base: int = 0) -> tuple[list[_Fragment], int]:
     """Runs of characters on one baseline, from PDFium's per-character API (its text-range
-    string drops glyphs that have no Unicode, which would put offsets out of step)."""
+    string drops glyphs that have no Unicode, which would put offsets out of step), and the
+    page's character count. Each character keeps its index (plus `base`)."""
     import pypdfium2.raw as raw
 
     textpage = page.get_textpage()
@@ -136,9 +146,10 @@ def _fragments(page: Any) -> list[_Fragment]:
     x, y = ctypes.c_double(), ctypes.c_double()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out: list[_Fragment] = []
-    current: list[Any] | None = None  # [x0, x1, top, bottom, size, text, first word's x1]
+    current: list[Any] | None = None  # as _Fragment
+    count = textpage.count_chars()
     try:
-        for i in range(textpage.count_chars()):
+        for i in range(count):
             code = raw.FPDFText_GetUnicode(textpage.raw, i)
             char = chr(code) if code else ""
             if char in ("\r", "\n"):
@@ -160,20 +171,24 @@ def _fragments(page: Any) -> list[_Fragment]:
                 if current is not None:
                     current[6] = current[1] if current[6] is None else current[6]
                     current[5] += " "
+                    current[7].append(base + i)
                 continue
             raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
             x1 = max(right.value, x.value)
             if current is None:
-                current = [x.value, x1, baseline, height - bottom.value, size, char, None]
+                bold = raw.FPDFText_GetFontWeight(textpage.raw, i) >= BOLD_WEIGHT
+                current = [x.value, x1, baseline, height - bottom.value, size, char, None,
+                           array("i", [base + i]), bold]  # fmt: skip
             else:
                 current[1] = max(current[1], x1)
                 current[3] = max(current[3], height - bottom.value)
                 current[5] += char
+                current[7].append(base + i)
         if current:
             out.append(tuple(current))
     finally:
         textpage.close()
-    return out
+    return out, count
 
 
 def _merge(fragments: list[_Fragment], page: int) -> list[Line]:
@@ -189,11 +204,14 @@ def _merge(fragments: list[_Fragment], page: int) -> list[Line]:
     lines = []
     for row in rows:
         row.sort(key=lambda f: f[0])
-        text = ""
+        text, refs = "", array("i")
         for previous, fragment in zip([None, *row], row, strict=False):
             if previous is not None and not text.endswith(" "):
                 text += " "  # a gap between separately drawn runs is a space
+                refs.append(-1)
             text += fragment[5]
+            refs.extend(fragment[7])
+        text, refs = _normalized(text, refs)
         sizes = Counter(round(f[4], 1) for f in row)
         first = row[0]
         first_word_end = first[6] if first[6] is not None else first[1]
@@ -205,16 +223,35 @@ def _merge(fragments: list[_Fragment], page: int) -> list[Line]:
                 top=min(f[2] - f[4] * 0.8 for f in row),  # from the baseline up an ascent
                 bottom=max(f[3] for f in row),
                 size=sizes.most_common(1)[0][0],
-                text=" ".join(_spell_ligatures(text).split()),
+                text=text,
                 first_word_width=first_word_end - first[0],
+                refs=refs,
+                bold=all(f[8] for f in row),
             )
         )
     lines.sort(key=lambda line: (line.top, line.x0))
     return lines
 
 
-def _spell_ligatures(text: str) -> str:
-    return "".join(LIGATURES.get(c, c) for c in text)
+def _normalized(text: str, refs: array[int]) -> tuple[str, array[int]]:
+    """Ligatures spelled out and white space collapsed to single spaces, as
+    `" ".join(spelled.split())`, each character keeping its reference."""
+    parts: list[str] = []
+    out = array("i")
+    space: int | None = None
+    for char, ref in zip(text, refs, strict=True):
+        if char.isspace():
+            if parts and space is None:
+                space = ref
+            continue
+        if space is not None:
+            parts.append(" ")
+            out.append(space)
+            space = None
+        letters = LIGATURES.get(char, char)
+        parts.append(letters)
+        out.extend([ref] * len(letters))
+    return "".join(parts), out
 
 
 def _running_key(text: str) -> str:
@@ -242,48 +279,3 @@ def drop_running_lines(lines: list[Line], page_count: int) -> list[Line]:
                 continue
             kept.append(line)
     return kept
-
-
-def assemble(lines: list[Line]) -> str:
-    """Lines back into units (one per line) and paragraphs (a blank line between)."""
-    left = statistics.median(line.x0 for line in lines)
-    right = max(line.x1 for line in lines)
-    gaps = [
-        b.top - a.bottom
-        for a, b in zip(lines, lines[1:], strict=False)
-        if a.page == b.page and b.top > a.bottom - 1
-    ]
-    usual_gap = statistics.median(gaps) if gaps else 0.0
-    words = vocabulary(line.text for line in lines)
-    out: list[str] = [lines[0].text]
-    for prev, line in zip(lines, lines[1:], strict=False):
-        kind = _break_between(prev, line, left, right, usual_gap)
-        if kind == "soft":
-            out[-1] = _join(out[-1], line.text, words)
-        else:
-            out.append(("\n" if kind == "paragraph" else "") + line.text)
-    return "\n".join(out) + "\n"
-
-
-def _break_between(prev: Line, line: Line, left: float, right: float, usual_gap: float) -> str:
-    """'soft' (a wrap inside a paragraph), 'unit' (a line of its own) or 'paragraph'."""
-    size = max(prev.size, line.size)
-    same_page = prev.page == line.page
-    gap = line.top - prev.bottom if same_page else usual_gap
-    indented = line.x0 - left > 0.8 * size and line.x0 - prev.x0 > 0.8 * size
-    if gap > usual_gap + 0.5 * size or abs(prev.size - line.size) > 0.5 or indented:
-        return "paragraph"
-    space = 0.3 * size
-    fitted = prev.x1 + space + line.first_word_width < right - 0.5 * size
-    if fitted or prev.x0 - left > 0.8 * size and prev.x1 < right - 4 * size:
-        return "unit"
-    return "soft"
-
-
-def _join(text: str, nxt: str, words: set[str]) -> str:
-    """Join two lines of one paragraph, undoing line-end hyphenation: a typeset PDF breaks
-    words ("signif-" + "icant") unless the document writes them hyphenated elsewhere."""
-    drop = drops_hyphen(text, nxt, words, default_drop=True, hyphens="-\u00ad\u2010")
-    if drop is None:
-        return f"{text} {nxt}"
-    return text[:-1] + nxt if drop else text + nxt

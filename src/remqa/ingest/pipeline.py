@@ -25,11 +25,12 @@ from remqa.index.serving import refuse_if_served_elsewhere
 from remqa.index.store import describe_store, open_client
 from remqa.ingest.chunking import OffsetSentenceSplitter
 from remqa.ingest.errors import UnreadableFile
+from remqa.ingest.layout import LAYOUT_VERSION, Layout, place_chunks, prune_char_maps, save_char_map
 from remqa.ingest.loaders import (
     ACCEPTED_TYPES,
     TEXT_SUFFIXES,
     CorpusFile,
-    extract_text,
+    extract_document,
     scan_corpus,
 )
 from remqa.ingest.manifest import read_manifest, write_manifest
@@ -48,9 +49,13 @@ class _IndexedFile:
     n_chunks: int = -1
     ids: set[str] = field(default_factory=set)
     consistent: bool = True
+    placed: bool = True  # every chunk knows its pages and headings (an older index's do not)
 
     def is_complete(self, content_hash: str) -> bool:
-        return self.consistent and self.file_hash == content_hash and len(self.ids) == self.n_chunks
+        return (
+            self.consistent and self.placed and self.file_hash == content_hash
+            and len(self.ids) == self.n_chunks
+        )  # fmt: skip
 
 
 def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -72,6 +77,7 @@ def _indexed_files(collection: Collection, page: int) -> dict[str, _IndexedFile]
             ):
                 entry.consistent = False  # chunks of two versions: a change was interrupted
             entry.file_hash, entry.n_chunks = str(meta["file_hash"]), int(str(meta["n_chunks"]))
+            entry.placed = entry.placed and meta.get("layout") == LAYOUT_VERSION
             entry.ids.add(chunk_id)
         if len(got["ids"]) < page:
             return files
@@ -170,21 +176,25 @@ def _ingest_locked(
     report = IngestReport(corpus_dir=str(settings.corpus_dir), index=describe_store(settings))
     report.rebuilt = rebuild
     documents: list[Document] = []
+    layouts: dict[str, Layout] = {}
     for file in files:
         entry = indexed.get(file.source)
         if entry is not None and entry.is_complete(file.content_hash):
             report.unchanged.append(file.source)
             continue
         try:
-            text = extract_text(file)
+            extracted = extract_document(file)
         except UnreadableFile as exc:
             skipped_reasons[file.source] = str(exc)
             continue
         (report.changed if entry is not None else report.added).append(file.source)
+        layouts[file.source] = extracted.layout
+        if extracted.char_map is not None:
+            save_char_map(settings.index_dir, file.content_hash, extracted.char_map)
         documents.append(
             Document(
                 id_=file.source,
-                text=text,
+                text=extracted.text,
                 metadata={
                     "source": file.source,
                     "file_hash": file.content_hash,
@@ -209,6 +219,7 @@ def _ingest_locked(
     nodes: Sequence[BaseNode] = IngestionPipeline(transformations=[splitter]).run(
         documents=documents, show_progress=False
     )
+    place_chunks(nodes, layouts)
     existing_ids = {i for entry in indexed.values() for i in entry.ids}
     reused = [n for n in nodes if n.node_id in existing_ids]
     fresh = [n for n in nodes if n.node_id not in existing_ids]
@@ -232,6 +243,7 @@ def _ingest_locked(
             client.delete_collection(settings.collection)
         collection.modify(name=settings.collection)
     _record_documents(settings, files, indexed, nodes, report)
+    prune_char_maps(settings.index_dir, {f.content_hash for f in files})
     return report
 
 

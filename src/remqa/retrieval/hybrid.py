@@ -50,6 +50,8 @@ def load_chunks(collection: Collection, page: int = 1000) -> list[tuple[Chunk, T
                 text=text,
                 raw=str(meta.get("raw") or ""),
                 offset_map=tuple((int(c), int(s)) for c, s in offset_map),
+                pages=tuple((int(o), int(p)) for o, p in _json_list(meta.get("pages"))),
+                headings=tuple((int(o), str(h)) for o, h in _json_list(meta.get("headings"))),
             )
             # Same node (so same hash) as the dense leg returns: fusion can then merge them.
             node = metadata_dict_to_node(dict(meta), text=text)
@@ -59,6 +61,11 @@ def load_chunks(collection: Collection, page: int = 1000) -> list[tuple[Chunk, T
         offset += page
     chunks.sort(key=lambda pair: (pair[0].source, pair[0].start))
     return chunks
+
+
+def _json_list(value: object) -> list[Any]:
+    """A JSON list kept in chunk metadata; [] when absent (an index from before it was kept)."""
+    return json.loads(str(value)) if value else []
 
 
 MAX_CONTEXT_CHUNKS = 3  # chunks of about 60 words: a paragraph's last few sentences
@@ -157,14 +164,21 @@ class HybridRetriever:
     ) -> tuple[str, str, str]:
         """(before, quote, after): the span with up to `width` characters of its passage on
         each side, from the chunks that hold it."""
+        chunk = self.chunk_holding(source, start, end)
+        if chunk is None:
+            return ("", "", "")
+        a, b = start - chunk.start, end - chunk.start
+        raw = chunk.source_text
+        return (raw[max(0, a - width) : a], raw[a:b], raw[b : b + width])
+
+    def chunk_holding(self, source: str, start: int, end: int) -> Chunk | None:
+        """A chunk whose span holds source offsets [start, end), if one does."""
         chunks = self._by_source.get(source, [])
         i = bisect_right(self._starts.get(source, []), start)
         for chunk in reversed(chunks[max(0, i - 4) : i]):
             if chunk.start <= start and end <= chunk.end:
-                a, b = start - chunk.start, end - chunk.start
-                raw = chunk.source_text
-                return (raw[max(0, a - width) : a], raw[a:b], raw[b : b + width])
-        return ("", "", "")
+                return chunk
+        return None
 
     @property
     def sources(self) -> list[str]:

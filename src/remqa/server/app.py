@@ -29,11 +29,13 @@ def build_server(assistant: Assistant, host: str, port: int) -> tuple[FastAPI, g
 
     from remqa.chat.app import build_app, mount_options
     from remqa.server.routes import add_api_routes
+    from remqa.server.viewer import add_viewer_routes, mounted_app
 
     # No /docs: FastAPI's docs page loads its scripts from a CDN, and the page makes no
     # request to another host.
     api = FastAPI(title="remqa", docs_url=None, redoc_url=None, openapi_url=None)
     add_api_routes(api, assistant, host)
+    add_viewer_routes(api, assistant.settings, lambda: mounted_app(api))
     blocks = build_app(assistant, host)
     blocks.queue(default_concurrency_limit=8)
     gr.mount_gradio_app(

@@ -50,7 +50,8 @@ def reply_text(answer: Answer) -> str:
     lines = [answer.text, "", "Sources:"]
     for c in answer.citations:
         quote = " ".join(c.quote.split())
-        lines.append(f"[{c.id}] {c.source}, characters {c.start}-{c.end}: “{quote}”")
+        place = f", {c.place}" if c.place else ""
+        lines.append(f"[{c.id}] {c.source}{place}, characters {c.start}-{c.end}: “{quote}”")
     return "\n".join(lines)
 
 
