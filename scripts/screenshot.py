@@ -1,9 +1,10 @@
 """Regenerate the README's pictures (needs Debian's chromium): docs/chat.png, the chat
 answering a question, docs/documents.png, the Documents tab after adding a Word file, and
 docs/scope.png, a question asked of that file alone, and docs/viewer.png, a source opened in
-the viewer (the article typeset as a PDF report). Works on copies of corpus/ in a temporary folder; the repository is not changed.
+the viewer (the article typeset as a PDF report). Works on copies of corpus/ in a
+temporary folder; the repository is not changed.
 
-.venv/bin/python scripts/screenshot.py [chat|viewer]    (default: all four)
+.venv/bin/python scripts/screenshot.py [chat|viewer]    (default: all of them)
 """
 
 from __future__ import annotations
