@@ -56,8 +56,7 @@ def test_html_blocks_are_units_and_inline_breaks_are_spaces() -> None:
         "The plant made 412 units in 2021.",
         "first item",
         "second",
-        "Label | Value",
-        "Modules per box | 31 pieces",
+        "Label: Modules per box; Value: 31 pieces.",
         "Line one",
         "line two",
     ]
@@ -87,8 +86,8 @@ def test_docx_paragraphs_and_table_rows_in_document_order() -> None:
     assert lines(docx_text(_docx_bytes())) == [
         "Spec sheet",
         "Modules per box: 31 pieces",
-        "Voltage | 37.6 V",
-        "Current | 14.1 A",
+        "Voltage: 37.6 V.",
+        "Current: 14.1 A.",
         "After the table.",
     ]
 

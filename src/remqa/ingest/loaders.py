@@ -1,10 +1,12 @@
 """Finding corpus files and turning each into plain text whose offsets citations use.
 
-For .txt and .md the text is exactly what `open(path, encoding="utf-8").read()` returns
-(universal newlines), so `text[start:end]` is the quote; wrapped lines are read as paragraphs
-later, by `text.reflow`. For .pdf, .html and .docx it is the extracted text, one paragraph,
-heading, list item or table row per line with a blank line between paragraphs;
-`Assistant.source_text()` returns it.
+For .txt, and .md without a pipe table, the text is exactly what
+`open(path, encoding="utf-8").read()` returns (universal newlines), so `text[start:end]` is
+the quote; wrapped lines are read as paragraphs later, by `text.reflow`. For .pdf, .html and
+.docx it is the extracted text, one paragraph, heading, list item or table row per line with
+a blank line between paragraphs; a Markdown file's pipe tables are rewritten the same way
+(`ingest.markdown_text` says why). A table row keeps its cells' headers (`ingest.tables`).
+`Assistant.source_text()` returns the text citations index.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm"}
 DOCX_SUFFIXES = {".docx"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 ACCEPTED_TYPES = ".txt, .md, .pdf, .html or .docx"
 
@@ -76,6 +79,8 @@ def extract_text(file: CorpusFile) -> str:
         text = html_text(_decode(data))
     elif suffix in DOCX_SUFFIXES:
         text = docx_text(data)
+    elif suffix in MARKDOWN_SUFFIXES:
+        text = _markdown_text(_decode(data))
     else:
         text = _decode(data)
     if not text.strip():
@@ -100,6 +105,12 @@ def _pdf_text(data: bytes) -> str:
     from remqa.ingest.pdf_text import pdf_text
 
     return pdf_text(data)
+
+
+def _markdown_text(text: str) -> str:
+    from remqa.ingest.markdown_text import markdown_text
+
+    return markdown_text(text)
 
 
 def html_text(markup: str) -> str:
