@@ -135,8 +135,9 @@ def test_pdf_datasheet_label_lines_and_table_rows_stay_single_lines(tmp_path: Pa
     for _, rows in DATASHEET_SECTIONS:
         for label, value in rows:
             assert f"{label}: {value}" in got
-    for row in DATASHEET_TABLE:
-        assert " ".join(row) in got
+    header = DATASHEET_TABLE[0]
+    for row in DATASHEET_TABLE[1:]:  # each row keeps its headers
+        assert "; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True)) + "." in got
     assert DATASHEET_INTRO in got and DATASHEET_TITLE in got
     assert not any(line.startswith("Page ") for line in got)
 
@@ -171,8 +172,8 @@ def test_indexed_datasheet_keeps_label_lines_and_rows_as_sentences(
             start, end = chunk.source_span(s, e)
             assert source[start:end] == chunk.quote(start, end)
     assert "Modules per box: 31 pieces" in sentences
-    assert " ".join(DATASHEET_TABLE[1]) in sentences
-    assert " ".join(DATASHEET_TABLE[2]) in sentences
+    assert "Parameter: Maximum power; STC: 415; NOCT: 311; Unit: W." in sentences
+    assert "Parameter: Open-circuit voltage; STC: 37.6; NOCT: 35.3; Unit: V." in sentences
 
 
 @pytest.fixture(scope="module")

@@ -245,3 +245,63 @@ def test_markdown_row_is_cited_exactly_from_the_text_offsets_index(
     for c in answer.citations:
         assert assistant.source_text(c.source)[c.start : c.end] == c.quote
     assert "1,250 kt" in answer.text
+
+
+def test_pdf_ruled_and_unruled_tables_become_rows_and_prose_stays(tmp_path: Path) -> None:
+    """A two-page report: a ruled grid and a table with no lines at all, both found in the
+    printed lines; the paragraphs, captions and a bulleted list stay as they were."""
+    from remqa.evaluation.table_docs import DocTable, TableDoc, write
+    from remqa.ingest.pdf_text import pdf_text
+
+    doc = TableDoc(
+        file="survey.pdf",
+        title="Kiln survey",
+        intro="Every kiln of the district was measured twice during the winter of 2024, "
+        "once at full load and once idling, by the same two inspectors.",
+        tables=[
+            DocTable(
+                header=["Kiln", "Capacity", "Fuel use", "Uptime"],
+                rows=[["Ostra", "12.5 t", "3,100 l", "91%"], ["Vasta", "8 t", "2,450 l", "87%"]],
+                caption="Kilns at full load",
+                style="ruled",
+            ),
+            DocTable(
+                header=["Inspector", "Visits", "Report due"],
+                rows=[["A. Lind", "14", "week 9"], ["B. Holm", "11", "week 12"]],
+                style="unruled",
+            ),
+        ],
+        outro="• The figures are rounded.",
+    )
+    text = pdf_text(write(doc, tmp_path).read_bytes())
+    got = [line for line in text.split("\n") if line]
+    assert got == [
+        "Kiln survey",
+        doc.intro,
+        "Kilns at full load",
+        "Kiln: Ostra; Capacity: 12.5 t; Fuel use: 3,100 l; Uptime: 91%.",
+        "Kiln: Vasta; Capacity: 8 t; Fuel use: 2,450 l; Uptime: 87%.",
+        "Inspector: A. Lind; Visits: 14; Report due: week 9.",
+        "Inspector: B. Holm; Visits: 11; Report due: week 12.",
+        "• The figures are rounded.",
+    ]
+
+
+def test_pdf_lines_that_do_not_stand_in_columns_are_not_a_table() -> None:
+    from remqa.ingest.pdf_tables import tables_as_rows
+    from remqa.ingest.pdf_text import Line
+
+    def line(top: float, *cells: tuple[float, float, str]) -> Line:
+        text = " ".join(c[2] for c in cells)
+        return Line(0, cells[0][0], cells[-1][1], top, top + 10, 10, text, 10, cells)
+
+    bullets = [line(20 * i, (50, 53, "•"), (60, 300, f"item {i} of a list")) for i in range(4)]
+    assert tables_as_rows(bullets) == bullets
+    ragged = [  # runs that straddle each other's gaps: no columns
+        line(0, (50, 120, "one two"), (140, 300, "three")),
+        line(20, (50, 200, "four five six"), (220, 300, "seven")),
+        line(40, (50, 90, "eight"), (100, 300, "nine ten")),
+    ]
+    assert tables_as_rows(ragged) == ragged
+    grid = [line(20 * i, (50, 90, f"r{i}"), (150, 170, f"{i}.5")) for i in range(3)]
+    assert [r.text for r in tables_as_rows(grid)] == ["r0: 0.5.", "r1: 1.5.", "r2: 2.5."]

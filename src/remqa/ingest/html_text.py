@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup
-from bs4.element import Comment, NavigableString, Tag
+from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from remqa.ingest.tables import table_rows
 
@@ -46,7 +46,7 @@ def html_blocks(markup: str) -> list[str]:
 
 def _walk(node: Tag, out: _Blocks) -> None:
     for child in node.children:
-        if isinstance(child, Comment):
+        if isinstance(child, Comment | Declaration | Doctype | ProcessingInstruction):
             continue
         if isinstance(child, NavigableString):
             out.text(str(child))

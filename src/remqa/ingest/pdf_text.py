@@ -34,11 +34,13 @@ from functools import lru_cache
 from typing import Any
 
 from remqa.ingest.errors import UnreadableFile
+from remqa.ingest.pdf_tables import tables_as_rows
 from remqa.text.reflow import LIGATURES, drops_hyphen, vocabulary
 
 _PAGE_NUMBER = re.compile(r"^(?:page|p\.)?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 EDGE_LINES = 2  # header/footer candidates: the first and last lines of a page
+CELL_GAP = 0.8  # a gap this wide (in font sizes), not typed as spaces, parts table cells
 _UNMAPPED = "\ufffd"  # a glyph without Unicode (an unmapped ligature, mostly): repaired later
 
 
@@ -52,13 +54,15 @@ class Line:
     size: float
     text: str
     first_word_width: float
+    cells: tuple[tuple[float, float, str], ...] = ()  # runs drawn apart: (x0, x1, text)
+    table_row: bool = False  # a table row with its headers (`pdf_tables`): a unit of its own
 
 
 def pdf_text(data: bytes) -> str:
     lines, page_count = _read_lines(data)
     if not lines:
         raise UnreadableFile("PDF has no text layer (scanned image?); run OCR on it first")
-    lines = drop_running_lines(lines, page_count)
+    lines = tables_as_rows(drop_running_lines(lines, page_count))
     text = assemble(lines)
     return repair_unmapped(text, known_words()) if _UNMAPPED in text else text
 
@@ -137,6 +141,7 @@ def _fragments(page: Any) -> list[_Fragment]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out: list[_Fragment] = []
     current: list[Any] | None = None  # [x0, x1, top, bottom, size, text, first word's x1]
+    typed_space = False  # a space glyph the document drew (code, aligned by spaces) since
     try:
         for i in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(textpage.raw, i)
@@ -160,9 +165,18 @@ def _fragments(page: Any) -> list[_Fragment]:
                 if current is not None:
                     current[6] = current[1] if current[6] is None else current[6]
                     current[5] += " "
+                typed_space = typed_space or not raw.FPDFText_IsGenerated(textpage.raw, i)
                 continue
+            spaced_by_hand, typed_space = typed_space, False
             raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
             x1 = max(right.value, x.value)
+            if (
+                current is not None
+                and x.value - current[1] > CELL_GAP * size
+                and not spaced_by_hand
+            ):
+                out.append(tuple(current))  # drawn apart: the next cell of a table row
+                current = None
             if current is None:
                 current = [x.value, x1, baseline, height - bottom.value, size, char, None]
             else:
@@ -207,6 +221,7 @@ def _merge(fragments: list[_Fragment], page: int) -> list[Line]:
                 size=sizes.most_common(1)[0][0],
                 text=" ".join(_spell_ligatures(text).split()),
                 first_word_width=first_word_end - first[0],
+                cells=tuple((f[0], f[1], " ".join(_spell_ligatures(f[5]).split())) for f in row),
             )
         )
     lines.sort(key=lambda line: (line.top, line.x0))
@@ -271,6 +286,8 @@ def _break_between(prev: Line, line: Line, left: float, right: float, usual_gap:
     same_page = prev.page == line.page
     gap = line.top - prev.bottom if same_page else usual_gap
     indented = line.x0 - left > 0.8 * size and line.x0 - prev.x0 > 0.8 * size
+    if prev.table_row or line.table_row:  # a table is a paragraph of rows
+        return "unit" if prev.table_row and line.table_row else "paragraph"
     if gap > usual_gap + 0.5 * size or abs(prev.size - line.size) > 0.5 or indented:
         return "paragraph"
     space = 0.3 * size

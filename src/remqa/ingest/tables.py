@@ -144,5 +144,5 @@ def _distinct(row: Sequence[str]) -> list[str]:
 
 
 def _finish(text: str) -> str:
-    """A row ends as a sentence does, so it is read as one."""
-    return text if text.endswith((".", "!", "?")) else text + "."
+    """A row ends as a sentence does (unless its last cell ends in a mark of its own)."""
+    return text if text.endswith((".", "!", "?", ",", ";", ":")) else text + "."
