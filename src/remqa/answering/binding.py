@@ -20,6 +20,9 @@ def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, tex
     0 when another figure stands between them, halved across a clause break (, ; :)."""
     if token.start < figure.end and figure.start < token.end:
         return 1.0  # the word is part of the figure's own text
+    label = field_label(text, figure.start)
+    if label is not None and not label[0] <= token.start < figure.start:
+        return 0.0  # a "label: value" field (a table row's cell) binds its own label only
     lo, hi = (token.end, figure.start) if token.end <= figure.start else (figure.end, token.start)
     for other in others:
         if other is not figure and lo <= other.start and other.end <= hi:
@@ -28,6 +31,15 @@ def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, tex
     gap_words = len(between) / 6.0  # ~6 characters a word
     strength = 1.0 / (1.0 + gap_words / 3.0)
     return strength / 2 if any(mark in between for mark in ",;:") else strength
+
+
+def field_label(text: str, at: int) -> tuple[int, int] | None:
+    """The label of the "label: value" field whose value starts at `at` (a cell of a table
+    row, "City: Elsworth; Price per cubic metre: €2.37", or a datasheet line), as offsets."""
+    field = _FIELD.search(text, 0, at)
+    if field is None:
+        return None
+    return field.start(), field.start() + len(field.group().rstrip().rstrip(":").rstrip())
 
 
 def bind(
@@ -60,6 +72,9 @@ def bind(
 
 
 _OF_WORDS = {"of", "in", "for"}
+# A field a figure is the value of: a short label and a colon right before it, from the start
+# of the text or after a semicolon or dash ("City: Elsworth; Price per cubic metre: €2.37").
+_FIELD = re.compile(r"(?:^|(?<=; )|(?<= — ))[^;:—]{1,60}:\s*$")
 _CONJUNCTIONS = [["and"], ["but"], ["or"], ["while"], ["whereas"]]
 _BREAK = re.compile(r"[,;:()\[\]—]|\s-\s|\.\s|\.$")
 

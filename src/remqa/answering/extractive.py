@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from remqa.answering.answer_types import Span
-from remqa.answering.binding import bind, clause_before, measure_phrase
+from remqa.answering.binding import bind, clause_before, field_label, measure_phrase
 from remqa.answering.figure_choice import fits
 from remqa.answering.figures import Figure, find_figures
 from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
@@ -459,17 +459,23 @@ _LABEL = re.compile(r"^\s*([^:\n]{1,60}):\s+\S")
 
 
 def _labelled_count(sentence: str, figure: Figure, analysis: QuestionAnalysis) -> bool:
-    """ "Modules per box: 31 pieces" answers "how many modules": in a label: value line, the
-    label says what the value counts."""
-    label = _LABEL.match(sentence)
-    if figure.kind != "count" or not analysis.count_unit or label is None:
+    """ "Modules per box: 31 pieces" answers "how many modules": in a label: value line, or
+    a label: value field of a table row ("Region: Dunholm; Orchards: 164"), the label says
+    what the value counts."""
+    line = _LABEL.match(sentence)
+    field = field_label(sentence, figure.start)
+    if figure.kind != "count" or not analysis.count_unit:
         return False
-    if figure.start < label.end(1):
-        return False  # the figure is in the label, not the value
+    if field is not None:
+        label = sentence[field[0] : field[1]]
+    elif line is not None and figure.start >= line.end(1):  # the figure is in the value
+        label = line.group(1)
+    else:
+        return False
     counted = _term_forms(analysis.count_unit)
     return any(
         len(form) == 1 and stems_match(form[0], token.stem)
-        for token in tokenize(label.group(1))
+        for token in tokenize(label)
         for form in counted
     )
 
