@@ -305,3 +305,21 @@ def test_pdf_lines_that_do_not_stand_in_columns_are_not_a_table() -> None:
     assert tables_as_rows(ragged) == ragged
     grid = [line(20 * i, (50, 90, f"r{i}"), (150, 170, f"{i}.5")) for i in range(3)]
     assert [r.text for r in tables_as_rows(grid)] == ["r0: 0.5.", "r1: 1.5.", "r2: 2.5."]
+
+
+def test_a_figure_in_a_row_binds_to_its_own_header_not_the_row_name() -> None:
+    """'City: Elsworth; Fixed charge: €5.55; Price per cubic metre: €2.37': the row's name
+    stands next to €5.55, but a figure that is a field's value is tied to its label only."""
+    from remqa.answering.binding import bind, field_label
+    from remqa.answering.figures import find_figures
+    from remqa.text.words import tokenize
+
+    row = "City: Elsworth; Fixed charge: €5.55 a month; Price per cubic metre: €2.37."
+    figures = find_figures(row)
+    subject = [(t, 1.0) for t in tokenize(row) if t.text in {"Elsworth", "Price", "cubic"}]
+    best, _ = bind(row, figures, figures, subject)[0]
+    assert row[best.start : best.end] == "€2.37"
+    start = row.index("€2.37")
+    label = field_label(row, start)
+    assert label is not None and row[label[0] : label[1]] == "Price per cubic metre"
+    assert field_label("It rose by 5% in 2023.", 11) is None
