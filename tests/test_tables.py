@@ -323,3 +323,33 @@ def test_a_figure_in_a_row_binds_to_its_own_header_not_the_row_name() -> None:
     label = field_label(row, start)
     assert label is not None and row[label[0] : label[1]] == "Price per cubic metre"
     assert field_label("It rose by 5% in 2023.", 11) is None
+
+
+def test_pdf_cell_wrapped_onto_more_lines_stays_in_its_row() -> None:
+    """A remark wrapped over three lines is one cell; the next table's caption (a larger
+    font) and its rows are not taken into the first table."""
+    from remqa.ingest.pdf_tables import tables_as_rows
+    from remqa.ingest.pdf_text import Line
+
+    def line(top: float, *cells: tuple[float, float, str], size: float = 9.5) -> Line:
+        text = " ".join(c[2] for c in cells)
+        return Line(0, cells[0][0], cells[-1][1], top, top + 9, size, text, 10, cells)
+
+    lines = [
+        line(0, (68, 106, "Station"), (159, 199, "Oxygen"), (295, 332, "Remark")),
+        line(18, (68, 121, "Inner basin"), (159, 197, "5.1 mg/l"), (295, 410, "below the")),
+        line(30, (295, 407, "limit for three")),
+        line(42, (295, 346, "weeks")),
+        line(60, (68, 136, "Outer harbour"), (159, 197, "8.4 mg/l"), (295, 349, "none")),
+        line(78, (62, 182, "Traffic by quarter"), size=12),
+        line(96, (68, 110, "Quarter"), (122, 153, "Cargo")),
+        line(114, (68, 81, "Q1"), (122, 158, "1.21 Mt")),
+        line(132, (68, 81, "Q2"), (122, 158, "1.37 Mt")),
+    ]
+    assert [r.text for r in tables_as_rows(lines)] == [
+        "Station: Inner basin; Oxygen: 5.1 mg/l; Remark: below the limit for three weeks.",
+        "Station: Outer harbour; Oxygen: 8.4 mg/l; Remark: none.",
+        "Traffic by quarter",
+        "Quarter: Q1; Cargo: 1.21 Mt.",
+        "Quarter: Q2; Cargo: 1.37 Mt.",
+    ]

@@ -9,8 +9,8 @@ at no extra cost per page and with no other dependency.
 A block is a table when at least three consecutive lines of a page, spaced as lines of one
 block, each have two or more runs and every run falls in one column: the columns are the
 stretches of the block's width that some run covers, split where no run of any line has ink.
-A line with a single run between two such lines is kept in the block: a cell's wrapped second
-line (its run stands under a later column) or a group label (it stands in the first column).
+Lines with a single run between two such lines are kept in the block: a cell's wrapped next
+lines (their run stands under a later column) or a group label (it stands in the first column).
 Prose never qualifies: the words of a justified line are not spaced a font size apart in
 three consecutive lines at the same places.
 
@@ -30,6 +30,7 @@ from remqa.ingest.tables import table_rows
 MIN_ROWS = 3  # a header and two rows, or three rows
 MAX_ROW_GAP = 2.0  # font sizes of white space between two rows of one table, at most
 COLUMN_GAP = 0.5  # font sizes of white space that separate two columns, at least
+MAX_WRAPPED = 6  # single-run lines between two rows of a table, at most
 
 
 class _Line(Protocol):
@@ -51,7 +52,11 @@ def tables_as_rows(lines: Sequence[L]) -> list[L]:
     i = 0
     while i < len(lines):
         end = _block_end(lines, i)
-        columns = _columns(lines[i:end]) if end - i >= MIN_ROWS else None
+        columns = None
+        while end - i >= MIN_ROWS and columns is None:
+            columns = _columns(lines[i:end])
+            if columns is None:  # perhaps the lines after a table: try it without them
+                end = max(e for e in range(i + 1, end) if _is_row(lines[e - 1]))
         if columns is None:
             out.append(lines[i])
             i += 1
@@ -71,17 +76,25 @@ def _close(a: _Line, b: _Line) -> bool:
 
 def _block_end(lines: Sequence[_Line], start: int) -> int:
     """The end of the run of lines from `start` that could be one table: lines with two runs
-    or more, and single-run lines between two of them, each close under the one before."""
+    or more, and the single-run lines between two of them (a cell wrapped onto more lines, a
+    group label), each close under the one before."""
     if not _is_row(lines[start]):
         return start + 1
     end = start + 1
     while end < len(lines) and _close(lines[end - 1], lines[end]):
         if _is_row(lines[end]):
             end += 1
-        elif (
-            end + 1 < len(lines) and _is_row(lines[end + 1]) and _close(lines[end], lines[end + 1])
-        ):
-            end += 2
+            continue
+        gap = end
+        while gap < len(lines) and gap - end < MAX_WRAPPED and not _is_row(lines[gap]):
+            if (
+                not _close(lines[gap - 1], lines[gap])
+                or abs(lines[gap].size - lines[start].size) > 0.5
+            ):
+                return end
+            gap += 1
+        if gap < len(lines) and _is_row(lines[gap]) and _close(lines[gap - 1], lines[gap]):
+            end = gap + 1
         else:
             break
     return end
