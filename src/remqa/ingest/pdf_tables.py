@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
 from remqa.ingest.tables import table_rows
+from remqa.text.reflow import LIGATURES
 
 MIN_ROWS = 3  # a header and two rows, or three rows
 MAX_ROW_GAP = 2.0  # font sizes of white space between two rows of one table, at most
@@ -144,7 +145,8 @@ def _rows(block: Sequence[L], columns: list[tuple[float, float]]) -> list[L]:
     for line in block:
         cells = [""] * len(columns)
         for cell in line.cells:
-            cells[_column_of(cell, columns)] = cell[2]
+            text = "".join(LIGATURES.get(c, c) for c in cell[2])
+            cells[_column_of(cell, columns)] = " ".join(text.split())
         if not _is_row(line) and grid and not cells[0]:  # a wrapped cell's next line
             for c, text in enumerate(cells):
                 if text:

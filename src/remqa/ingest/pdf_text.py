@@ -54,7 +54,7 @@ class Line:
     size: float
     text: str
     first_word_width: float
-    cells: tuple[tuple[float, float, str], ...] = ()  # runs drawn apart: (x0, x1, text)
+    cells: tuple[tuple[float, float, str], ...] = ()  # runs drawn apart: (x0, x1, raw text)
     table_row: bool = False  # a table row with its headers (`pdf_tables`): a unit of its own
 
 
@@ -141,7 +141,7 @@ def _fragments(page: Any) -> list[_Fragment]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out: list[_Fragment] = []
     current: list[Any] | None = None  # [x0, x1, top, bottom, size, text, first word's x1]
-    typed_space = False  # a space glyph the document drew (code, aligned by spaces) since
+    spaces: list[int] = []  # the space characters since the last printed one
     try:
         for i in range(textpage.count_chars()):
             code = raw.FPDFText_GetUnicode(textpage.raw, i)
@@ -165,17 +165,18 @@ def _fragments(page: Any) -> list[_Fragment]:
                 if current is not None:
                     current[6] = current[1] if current[6] is None else current[6]
                     current[5] += " "
-                typed_space = typed_space or not raw.FPDFText_IsGenerated(textpage.raw, i)
+                spaces.append(i)
                 continue
-            spaced_by_hand, typed_space = typed_space, False
+            gap_before, spaces = spaces, []
             raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
             x1 = max(right.value, x.value)
             if (
                 current is not None
                 and x.value - current[1] > CELL_GAP * size
-                and not spaced_by_hand
+                # drawn apart, not spaced out with typed spaces (code, plain-text layouts)
+                and all(raw.FPDFText_IsGenerated(textpage.raw, j) for j in gap_before)
             ):
-                out.append(tuple(current))  # drawn apart: the next cell of a table row
+                out.append(tuple(current))  # the next cell of a table row
                 current = None
             if current is None:
                 current = [x.value, x1, baseline, height - bottom.value, size, char, None]
@@ -221,7 +222,7 @@ def _merge(fragments: list[_Fragment], page: int) -> list[Line]:
                 size=sizes.most_common(1)[0][0],
                 text=" ".join(_spell_ligatures(text).split()),
                 first_word_width=first_word_end - first[0],
-                cells=tuple((f[0], f[1], " ".join(_spell_ligatures(f[5]).split())) for f in row),
+                cells=tuple((f[0], f[1], f[5]) for f in row),  # spelled out if in a table
             )
         )
     lines.sort(key=lambda line: (line.top, line.x0))
