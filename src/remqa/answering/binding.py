@@ -72,9 +72,10 @@ def bind(
 
 
 _OF_WORDS = {"of", "in", "for"}
-# A field a figure is the value of: a short label and a colon right before it, from the start
-# of the text or after a semicolon or dash ("City: Elsworth; Price per cubic metre: €2.37").
-_FIELD = re.compile(r"(?:^|(?<=; )|(?<= — ))[^;:—]{1,60}:\s*$")
+# A field a figure is the value of: a short label (at most 48 characters, as a "label: value"
+# line's in text.reflow) and a colon right before it, from the start of the text or after a
+# semicolon or dash ("City: Elsworth; Price per cubic metre: €2.37").
+_FIELD = re.compile(r"(?:^|(?<=; )|(?<= — ))[^;:—]{1,48}:\s*$")
 _CONJUNCTIONS = [["and"], ["but"], ["or"], ["while"], ["whereas"]]
 _BREAK = re.compile(r"[,;:()\[\]—]|\s-\s|\.\s|\.$")
 
