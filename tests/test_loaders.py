@@ -215,3 +215,8 @@ def test_report_questions_quote_the_sentence_without_page_furniture(
     for c in answer.citations:
         assert pdf_assistant.source_text(c.source)[c.start : c.end] == c.quote
         assert REPORT_HEADER not in c.quote and "Page " not in c.quote
+
+
+def test_html_doctype_and_processing_instructions_are_not_text() -> None:
+    markup = "<?xml version='1.0'?><!DOCTYPE html><html><body><p>Only this.</p></body></html>"
+    assert lines(html_text(markup)) == ["Only this."]
