@@ -56,8 +56,7 @@ def test_html_blocks_are_units_and_inline_breaks_are_spaces() -> None:
         "The plant made 412 units in 2021.",
         "first item",
         "second",
-        "Label | Value",
-        "Modules per box | 31 pieces",
+        "Label: Modules per box; Value: 31 pieces.",
         "Line one",
         "line two",
     ]
@@ -87,8 +86,8 @@ def test_docx_paragraphs_and_table_rows_in_document_order() -> None:
     assert lines(docx_text(_docx_bytes())) == [
         "Spec sheet",
         "Modules per box: 31 pieces",
-        "Voltage | 37.6 V",
-        "Current | 14.1 A",
+        "Voltage: 37.6 V.",
+        "Current: 14.1 A.",
         "After the table.",
     ]
 
@@ -136,8 +135,9 @@ def test_pdf_datasheet_label_lines_and_table_rows_stay_single_lines(tmp_path: Pa
     for _, rows in DATASHEET_SECTIONS:
         for label, value in rows:
             assert f"{label}: {value}" in got
-    for row in DATASHEET_TABLE:
-        assert " ".join(row) in got
+    header = DATASHEET_TABLE[0]
+    for row in DATASHEET_TABLE[1:]:  # each row keeps its headers
+        assert "; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True)) + "." in got
     assert DATASHEET_INTRO in got and DATASHEET_TITLE in got
     assert not any(line.startswith("Page ") for line in got)
 
@@ -172,8 +172,8 @@ def test_indexed_datasheet_keeps_label_lines_and_rows_as_sentences(
             start, end = chunk.source_span(s, e)
             assert source[start:end] == chunk.quote(start, end)
     assert "Modules per box: 31 pieces" in sentences
-    assert " ".join(DATASHEET_TABLE[1]) in sentences
-    assert " ".join(DATASHEET_TABLE[2]) in sentences
+    assert "Parameter: Maximum power; STC: 415; NOCT: 311; Unit: W." in sentences
+    assert "Parameter: Open-circuit voltage; STC: 37.6; NOCT: 35.3; Unit: V." in sentences
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +215,8 @@ def test_report_questions_quote_the_sentence_without_page_furniture(
     for c in answer.citations:
         assert pdf_assistant.source_text(c.source)[c.start : c.end] == c.quote
         assert REPORT_HEADER not in c.quote and "Page " not in c.quote
+
+
+def test_html_doctype_and_processing_instructions_are_not_text() -> None:
+    markup = "<?xml version='1.0'?><!DOCTYPE html><html><body><p>Only this.</p></body></html>"
+    assert lines(html_text(markup)) == ["Only this."]

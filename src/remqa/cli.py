@@ -142,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="eval set (default: eval/questions.yaml); an external set: 'squad' (Wikipedia "
         "articles, eval/squad/), 'covidqa' (scientific papers, eval/covidqa/), or any "
-        "SQuAD-format .json file",
+        "SQuAD-format .json file; 'tables' (cells of tables in Word, HTML and PDF files, "
+        "eval/tables/)",
     )
     evaluate.add_argument(
         "--report",
@@ -256,6 +257,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.command == "eval":
         from remqa.evaluation.external_sets import external_set
+
+        if str(args.eval_set) == "tables":
+            from remqa.evaluation.tables_eval import tables_eval
+
+            return tables_eval(settings, args.report)
 
         eval_set = external_set(str(args.eval_set))
         if eval_set is not None:

@@ -20,6 +20,9 @@ def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, tex
     0 when another figure stands between them, halved across a clause break (, ; :)."""
     if token.start < figure.end and figure.start < token.end:
         return 1.0  # the word is part of the figure's own text
+    label = field_label(text, figure.start)
+    if label is not None and not label[0] <= token.start < figure.start:
+        return 0.0  # a "label: value" field (a table row's cell) binds its own label only
     lo, hi = (token.end, figure.start) if token.end <= figure.start else (figure.end, token.start)
     for other in others:
         if other is not figure and lo <= other.start and other.end <= hi:
@@ -28,6 +31,15 @@ def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, tex
     gap_words = len(between) / 6.0  # ~6 characters a word
     strength = 1.0 / (1.0 + gap_words / 3.0)
     return strength / 2 if any(mark in between for mark in ",;:") else strength
+
+
+def field_label(text: str, at: int) -> tuple[int, int] | None:
+    """The label of the "label: value" field whose value starts at `at` (a cell of a table
+    row, "City: Elsworth; Price per cubic metre: €2.37", or a datasheet line), as offsets."""
+    field = _FIELD.search(text, 0, at)
+    if field is None:
+        return None
+    return field.start(), field.start() + len(field.group().rstrip().rstrip(":").rstrip())
 
 
 def bind(
@@ -60,6 +72,10 @@ def bind(
 
 
 _OF_WORDS = {"of", "in", "for"}
+# A field a figure is the value of: a short label (at most 48 characters, as a "label: value"
+# line's in text.reflow) and a colon right before it, from the start of the text or after a
+# semicolon or dash ("City: Elsworth; Price per cubic metre: €2.37").
+_FIELD = re.compile(r"(?:^|(?<=; )|(?<= — ))[^;:—]{1,48}:\s*$")
 _CONJUNCTIONS = [["and"], ["but"], ["or"], ["while"], ["whereas"]]
 BREAK = re.compile(r"[,;:()\[\]—]|\s-\s|\.\s|\.$")
 
@@ -126,14 +142,18 @@ _LABEL = re.compile(r"^\s*([^:\n]{1,60}):\s+\S")
 
 
 def labelled_count(sentence: str, figure: Figure, counted: str | None) -> bool:
-    """ "Modules per box: 31 pieces" answers "how many modules": in a label: value line, the
-    label says what the value counts (`counted`: the noun a "how many" question counts)."""
-    label = _LABEL.match(sentence)
-    if figure.kind != "count" or not counted or label is None:
+    """ "Modules per box: 31 pieces" answers "how many modules": in a label: value line, or a
+    label: value field of a table row ("Region: Dunholm; Orchards: 164"), the label says what
+    the value counts (`counted`: the noun a "how many" question counts)."""
+    if figure.kind != "count" or not counted:
         return False
-    if figure.start < label.end(1):
-        return False  # the figure is in the label, not the value
+    line = _LABEL.match(sentence)
+    field = field_label(sentence, figure.start)
+    if field is not None:
+        label = sentence[field[0] : field[1]]
+    elif line is not None and figure.start >= line.end(1):  # the figure is in the value
+        label = line.group(1)
+    else:
+        return False
     forms = [form[0] for form in variants(counted) if len(form) == 1]
-    return any(
-        stems_match(form, token.stem) for token in tokenize(label.group(1)) for form in forms
-    )
+    return any(stems_match(form, token.stem) for token in tokenize(label) for form in forms)

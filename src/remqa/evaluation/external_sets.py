@@ -85,6 +85,6 @@ def external_set(value: str) -> ExternalSet | None:
     if path.suffix or path.exists():
         return None
     raise RemqaError(
-        f"Unknown eval set '{value}'. Use --set {' or --set '.join(SETS)}, an eval file "
-        "(.yaml, like eval/questions.yaml) or a SQuAD-format .json file."
+        f"Unknown eval set '{value}'. Use --set {' or --set '.join([*SETS, 'tables'])}, an "
+        "eval file (.yaml, like eval/questions.yaml) or a SQuAD-format .json file."
     )

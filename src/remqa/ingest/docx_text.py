@@ -1,11 +1,16 @@
-"""Text of a Word (.docx) file: its paragraphs and table rows in document order."""
+"""Text of a Word (.docx) file: its paragraphs and table rows in document order; a table row
+keeps its cells' headers (`ingest.tables`)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
+
+from docx.oxml.ns import qn
 
 from remqa.ingest.errors import UnreadableFile
+from remqa.ingest.tables import table_rows
 
 MAX_UNPACKED_BYTES = 200_000_000  # a zip bomb renamed .docx unpacks to far more
 MAX_RATIO = 200  # and compresses far better than any real document
@@ -48,17 +53,31 @@ def _is_heading_style(paragraph: object) -> bool:
     return name == "Title" or name.startswith("Heading")
 
 
-def _rows(table: object) -> list[str]:
-    rows = []
-    for row in table.rows:  # type: ignore[attr-defined]
-        cells: list[str] = []
-        for cell in row.cells:
-            text = " ".join(cell.text.split())
-            if text and (not cells or cells[-1] != text):  # merged cells repeat their text
-                cells.append(text)
-        if cells:
-            rows.append(" | ".join(cells))
-    return rows
+def _rows(table: Any) -> list[str]:
+    """The table's rows, each cell named by its header (see `ingest.tables`)."""
+    grid: list[list[str]] = []
+    continued: set[tuple[int, int]] = set()
+    marked: list[bool] = []
+    for r, row in enumerate(table.rows):
+        cells = list(row.cells)  # a merged cell is returned for every grid slot it covers
+        grid.append([cell.text for cell in cells])
+        continued.update((r, c) for c in range(1, len(cells)) if cells[c]._tc is cells[c - 1]._tc)
+        marked.append(_is_header_row(row, cells))
+    header_rows = 0
+    while header_rows < len(marked) and marked[header_rows]:
+        header_rows += 1
+    if header_rows == len(marked):  # every row alike: no row is marked as the header
+        header_rows = 0
+    return table_rows(grid, header_rows or None, continued)
+
+
+def _is_header_row(row: Any, cells: list[Any]) -> bool:
+    """Word marks a header row as repeated on each page (w:tblHeader); people mark it bold."""
+    props = row._tr.trPr
+    if props is not None and props.find(qn("w:tblHeader")) is not None:
+        return True
+    runs = [run for cell in cells for p in cell.paragraphs for run in p.runs if run.text.strip()]
+    return bool(runs) and all(run.bold for run in runs)
 
 
 def _check_archive(data: bytes) -> None:

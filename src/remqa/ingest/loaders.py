@@ -1,10 +1,12 @@
 """Finding corpus files and turning each into plain text whose offsets citations use.
 
-For .txt and .md the text is exactly what `open(path, encoding="utf-8").read()` returns
-(universal newlines), so `text[start:end]` is the quote; wrapped lines are read as paragraphs
-later, by `text.reflow`. For .pdf, .html and .docx it is the extracted text, one paragraph,
-heading, list item or table row per line with a blank line between paragraphs;
-`Assistant.source_text()` returns it.
+For .txt, and .md without a pipe table, the text is exactly what
+`open(path, encoding="utf-8").read()` returns (universal newlines), so `text[start:end]` is
+the quote; wrapped lines are read as paragraphs later, by `text.reflow`. For .pdf, .html and
+.docx it is the extracted text, one paragraph, heading, list item or table row per line with
+a blank line between paragraphs; a Markdown file's pipe tables are rewritten the same way
+(`ingest.markdown_text` says why). A table row keeps its cells' headers (`ingest.tables`).
+`Assistant.source_text()` returns the text citations index.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 PDF_SUFFIXES = {".pdf"}
 HTML_SUFFIXES = {".html", ".htm"}
 DOCX_SUFFIXES = {".docx"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | HTML_SUFFIXES | DOCX_SUFFIXES
 ACCEPTED_TYPES = ".txt, .md, .pdf, .html or .docx"
 
@@ -97,10 +100,11 @@ def extract_document(file: CorpusFile) -> Extracted:
         from remqa.ingest.docx_text import docx_blocks_and_headings
 
         extracted = Extracted(*block_layout(*docx_blocks_and_headings(data)))
+    elif suffix in MARKDOWN_SUFFIXES:
+        text = _markdown_text(_decode(data))
+        extracted = Extracted(text, Layout(headings=tuple(markdown_headings(text))))
     else:
-        text = _decode(data)
-        headings = markdown_headings(text) if suffix in {".md", ".markdown"} else []
-        extracted = Extracted(text, Layout(headings=tuple(headings)))
+        extracted = Extracted(_decode(data), Layout())
     if not extracted.text.strip():
         raise UnreadableFile("no text in file")
     return extracted
@@ -126,6 +130,12 @@ def _pdf_document(data: bytes) -> Extracted:
     char_map = CharMap.from_refs(pdf.refs, pdf.page_starts)
     headings = tuple((h, heading_text(pdf.text[h : pdf.text.find("\n", h)])) for h in pdf.headings)
     return Extracted(pdf.text, Layout(char_map.text_pages(), headings), char_map)
+
+
+def _markdown_text(text: str) -> str:
+    from remqa.ingest.markdown_text import markdown_text
+
+    return markdown_text(text)
 
 
 def html_text(markup: str) -> str:
