@@ -380,6 +380,7 @@ def evaluate(weights: dict[str, Any], test: list[Example]) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global TARGET_FALSE_REFUSALS, BOLD_PRECISION  # noqa: PLW0603 - this run's choice
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="report only, write nothing")
     parser.add_argument(
@@ -394,7 +395,22 @@ def main(argv: list[str] | None = None) -> int:
         help="only re-derive the written weights' refusal and bold thresholds from the "
         "held-out predictions the last full training kept (seconds, no fitting)",
     )
+    parser.add_argument(
+        "--target-false-refusals",
+        type=float,
+        default=TARGET_FALSE_REFUSALS,
+        help="share of answerable training questions (unseen predictions) "
+        f"under the refusal threshold (default {TARGET_FALSE_REFUSALS})",
+    )
+    parser.add_argument(
+        "--bold-precision",
+        type=float,
+        default=BOLD_PRECISION,
+        help="share of bold short answers that must be right, per answer "
+        f"type, on unseen predictions (default {BOLD_PRECISION})",
+    )
     args = parser.parse_args(argv)
+    TARGET_FALSE_REFUSALS, BOLD_PRECISION = args.target_false_refusals, args.bold_precision
     if args.thresholds_only:
         return thresholds_only()
     articles = load_squad(REPO / "eval" / "squad" / "squad-dev-3articles.json")
