@@ -180,10 +180,11 @@ def _wrapped_report(doc: TableDoc, work: Path) -> Path:
 def _remqa(data: bytes) -> list[Grid]:
     """remqa's reading: the rows it writes, grouped into tables (runs of table rows)."""
     from remqa.ingest.pdf_tables import tables_as_rows
-    from remqa.ingest.pdf_text import _read_lines, assemble, drop_running_lines
+    from remqa.ingest.pdf_text import _read_lines, drop_running_lines
+    from remqa.ingest.pdf_units import assemble
 
-    lines, count = _read_lines(data)
-    rows = tables_as_rows(drop_running_lines(lines, count))
+    lines, page_starts = _read_lines(data)
+    rows = tables_as_rows(drop_running_lines(lines, len(page_starts)))
     assemble(rows)  # the rest of the reading, so the time is the whole of it
     tables: list[list[str]] = []
     previous = False

@@ -3,6 +3,8 @@ questions a reader would ask of them and the line that answers each."""
 
 from __future__ import annotations
 
+from remqa.evaluation.table_docs import DocTable, TableDoc
+
 DATASHEET_TITLE = "Velkor VX-31 Photovoltaic Module"
 DATASHEET_INTRO = (
     "The Velkor VX-31 is a 415 W glass-glass module for rooftop installations. Every module "
@@ -112,3 +114,27 @@ def zip_bomb() -> bytes:
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"\0" * 50_000_000)
     return bomb.getvalue()
+
+
+# A two-page PDF report (`table_docs.write`): a ruled grid on page 1, then (a table a page) a
+# table with no lines at all on page 2; the paragraphs, caption and a bulleted list are prose.
+KILN_SURVEY = TableDoc(
+    file="survey.pdf",
+    title="Kiln survey",
+    intro="Every kiln of the district was measured twice during the winter of 2024, "
+    "once at full load and once idling, by the same two inspectors.",
+    tables=[
+        DocTable(
+            header=["Kiln", "Capacity", "Fuel use", "Uptime"],
+            rows=[["Ostra", "12.5 t", "3,100 l", "91%"], ["Vasta", "8 t", "2,450 l", "87%"]],
+            caption="Kilns at full load",
+            style="ruled",
+        ),
+        DocTable(
+            header=["Inspector", "Visits", "Report due"],
+            rows=[["Agneta Lindqvist", "14", "week 9"], ["Bertil Holmgren", "11", "week 12"]],
+            style="unruled",
+        ),
+    ],
+    outro="• The figures are rounded.",
+)

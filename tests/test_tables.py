@@ -16,6 +16,7 @@ from remqa.ingest.markdown_text import markdown_text
 from remqa.ingest.tables import guess_header_rows, table_rows
 from remqa.text.reflow import reflow
 from remqa.text.sentences import split_sentences
+from tests.documents import KILN_SURVEY
 
 SHARES = [
     ["Country", "Share of world production", "Reserves"],
@@ -250,29 +251,10 @@ def test_markdown_row_is_cited_exactly_from_the_text_offsets_index(
 def test_pdf_ruled_and_unruled_tables_become_rows_and_prose_stays(tmp_path: Path) -> None:
     """A two-page report: a ruled grid and a table with no lines at all, both found in the
     printed lines; the paragraphs, captions and a bulleted list stay as they were."""
-    from remqa.evaluation.table_docs import DocTable, TableDoc, write
+    from remqa.evaluation.table_docs import write
     from remqa.ingest.pdf_text import pdf_text
 
-    doc = TableDoc(
-        file="survey.pdf",
-        title="Kiln survey",
-        intro="Every kiln of the district was measured twice during the winter of 2024, "
-        "once at full load and once idling, by the same two inspectors.",
-        tables=[
-            DocTable(
-                header=["Kiln", "Capacity", "Fuel use", "Uptime"],
-                rows=[["Ostra", "12.5 t", "3,100 l", "91%"], ["Vasta", "8 t", "2,450 l", "87%"]],
-                caption="Kilns at full load",
-                style="ruled",
-            ),
-            DocTable(
-                header=["Inspector", "Visits", "Report due"],
-                rows=[["A. Lind", "14", "week 9"], ["B. Holm", "11", "week 12"]],
-                style="unruled",
-            ),
-        ],
-        outro="• The figures are rounded.",
-    )
+    doc = KILN_SURVEY
     text = pdf_text(write(doc, tmp_path).read_bytes())
     got = [line for line in text.split("\n") if line]
     assert got == [
@@ -281,8 +263,8 @@ def test_pdf_ruled_and_unruled_tables_become_rows_and_prose_stays(tmp_path: Path
         "Kilns at full load",
         "Kiln: Ostra; Capacity: 12.5 t; Fuel use: 3,100 l; Uptime: 91%.",
         "Kiln: Vasta; Capacity: 8 t; Fuel use: 2,450 l; Uptime: 87%.",
-        "Inspector: A. Lind; Visits: 14; Report due: week 9.",
-        "Inspector: B. Holm; Visits: 11; Report due: week 12.",
+        "Inspector: Agneta Lindqvist; Visits: 14; Report due: week 9.",
+        "Inspector: Bertil Holmgren; Visits: 11; Report due: week 12.",
         "• The figures are rounded.",
     ]
 
@@ -293,7 +275,7 @@ def test_pdf_lines_that_do_not_stand_in_columns_are_not_a_table() -> None:
 
     def line(top: float, *cells: tuple[float, float, str]) -> Line:
         text = " ".join(c[2] for c in cells)
-        return Line(0, cells[0][0], cells[-1][1], top, top + 10, 10, text, 10, cells)
+        return Line(0, cells[0][0], cells[-1][1], top, top + 10, 10, text, 10, cells=cells)
 
     bullets = [line(20 * i, (50, 53, "•"), (60, 300, f"item {i} of a list")) for i in range(4)]
     assert tables_as_rows(bullets) == bullets
@@ -333,7 +315,7 @@ def test_pdf_cell_wrapped_onto_more_lines_stays_in_its_row() -> None:
 
     def line(top: float, *cells: tuple[float, float, str], size: float = 9.5) -> Line:
         text = " ".join(c[2] for c in cells)
-        return Line(0, cells[0][0], cells[-1][1], top, top + 9, size, text, 10, cells)
+        return Line(0, cells[0][0], cells[-1][1], top, top + 9, size, text, 10, cells=cells)
 
     lines = [
         line(0, (68, 106, "Station"), (159, 199, "Oxygen"), (295, 332, "Remark")),

@@ -5,18 +5,15 @@ to its quote, paths outside the corpus refused, and a phone's width."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, FrameLocator, Page, expect
 
 from tests.paged_pdf import SPANNING
 from tests.test_browser import ask, browser
-from tests.viewer_fixtures import SECRET, Served, served
+from tests.viewer_fixtures import SECRET, TOLERANCE, Box, Served, char_boxes, inside, served
 
 __all__ = ["browser", "served"]
-Box = tuple[float, float, float, float]  # left, top, right, bottom: fractions of the page
-TOLERANCE = 0.003  # of the page's size: rounding of CSS percentages and pixels
 
 
 @pytest.fixture
@@ -36,33 +33,6 @@ def open_source(tab: Page, served: Served, question: str) -> FrameLocator:
     link.click()
     expect(tab.locator("#remqa-viewer")).to_be_visible()
     return tab.frame_locator("#remqa-viewer iframe")
-
-
-def char_boxes(pdf: Path, page: int, first: str | None, last: str | None) -> list[Box]:
-    """PDFium's own boxes of the printed characters on `page` from the start of `first`
-    (None: the page's start) to the end of `last` (None: the page's end), found by PDFium's
-    text search."""
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument(str(pdf))
-    try:
-        handle = document[page - 1]
-        text = handle.get_textpage()
-        width, height = handle.get_size()
-        start = 0 if first is None else text.search(first).get_next()[0]
-        if last is None:
-            end = text.count_chars()
-        else:
-            at, length = text.search(last).get_next()
-            end = at + length
-        boxes = []
-        for i in range(start, end):
-            if text.get_text_range(i, 1).strip():
-                left, bottom, right, top = text.get_charbox(i)
-                boxes.append((left / width, 1 - top / height, right / width, 1 - bottom / height))
-        return boxes
-    finally:
-        document.close()
 
 
 def marked_boxes(frame: FrameLocator) -> list[Box]:
@@ -86,10 +56,6 @@ def assert_marks_cover_exactly(marks: list[Box], chars: list[Box]) -> None:
     """Every character of the quote lies inside a mark, and every mark holds characters of
     the quote and reaches no further than they do."""
     assert chars and marks
-
-    def inside(c: Box, m: Box) -> bool:
-        t = TOLERANCE
-        return m[0] - t <= c[0] and c[2] <= m[2] + t and m[1] - t <= c[1] and c[3] <= m[3] + t
 
     for c in chars:
         assert any(inside(c, m) for m in marks), f"character box {c} not marked"

@@ -17,16 +17,31 @@ three consecutive lines at the same places.
 The block's lines are replaced by one line per body row with the text of `ingest.tables`
 ("Region: Ambervale; Orchards: 412; ..."), marked as a unit so it is never joined to its
 neighbours.
+
+Each character of a row keeps where it was printed (`Line.refs`), so a citation of a row
+names its page and the viewer marks its cells:
+
+- a value's characters are its cell's characters; a header's, its header cell's (above the
+  row on the same page: a block never runs past a page's end, see `_close`), so the mark
+  covers the row's cells and the headers that name them;
+- characters put in (the "; ", ": ", " — ", ", " and " / " between the parts, the final
+  ".", the space joining a cell's wrapped lines) have no character (-1), as every character
+  the reader puts in: they have no box to mark, and the page in force over them is the
+  row's, since a row always begins with a character copied from the page;
+- were a header ever copied from another page than its row (a table continued over a page
+  break), its characters would point at the first character of the value it names: a
+  citation's page is where its row's values are, and the mark stays on the row.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from array import array
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-from remqa.ingest.tables import table_rows
-from remqa.text.reflow import LIGATURES
+from remqa.ingest.pdf_units import normalized
+from remqa.ingest.tables import Piece, table_row_pieces
 
 MIN_ROWS = 3  # a header and two rows, or three rows
 MAX_ROW_GAP = 2.0  # font sizes of white space between two rows of one table, at most
@@ -42,6 +57,7 @@ class _Line(Protocol):
     bottom: float
     size: float
     cells: tuple[tuple[float, float, str], ...]
+    cell_refs: tuple[array[int], ...]  # per cell (or none: characters not known, -1)
 
 
 L = TypeVar("L", bound=_Line)
@@ -141,29 +157,50 @@ def _column_of(cell: tuple[float, float, str], columns: list[tuple[float, float]
 
 def _rows(block: Sequence[L], columns: list[tuple[float, float]]) -> list[L]:
     grid: list[list[str]] = []
+    refs: list[list[array[int]]] = []  # per grid slot, per character of its text
     owners: list[L] = []
     for line in block:
         cells = [""] * len(columns)
-        for cell in line.cells:
-            text = "".join(LIGATURES.get(c, c) for c in cell[2])
-            cells[_column_of(cell, columns)] = " ".join(text.split())
+        cell_refs = [array("i") for _ in columns]
+        for n, cell in enumerate(line.cells):
+            raw = line.cell_refs[n] if line.cell_refs else array("i", [-1] * len(cell[2]))
+            c = _column_of(cell, columns)
+            cells[c], cell_refs[c] = normalized(cell[2], raw)
         if not _is_row(line) and grid and not cells[0]:  # a wrapped cell's next line
             for c, text in enumerate(cells):
-                if text:
-                    grid[-1][c] = f"{grid[-1][c]} {text}".strip()
+                if text and grid[-1][c]:
+                    grid[-1][c] = f"{grid[-1][c]} {text}"
+                    refs[-1][c] += array("i", [-1]) + cell_refs[c]
+                elif text:
+                    grid[-1][c], refs[-1][c] = text, cell_refs[c]
             continue
         grid.append(cells)
+        refs.append(cell_refs)
         owners.append(line)
-    texts = table_rows(grid)
-    # table_rows leaves out the header row(s) and empty rows; the last rows are the body's.
-    body = [line for line, row in zip(owners, grid, strict=True) if any(row)][-len(texts) :]
-    return (
-        [
-            dataclasses.replace(  # type: ignore[type-var]
-                line, text=text, x0=columns[0][0], x1=columns[-1][1], table_row=True, cells=()
-            )
-            for line, text in zip(body, texts, strict=True)
-        ]
-        if texts
-        else list(block)
-    )
+    out = []
+    for pieces in table_row_pieces(grid):
+        line = owners[max(slot[0] for _, slot in pieces if slot)]  # headers are above it
+        text = "".join(text for text, _ in pieces)
+        row_refs = _row_refs(pieces, refs, [owner.page for owner in owners], line.page)
+        row = dataclasses.replace(  # type: ignore[type-var]
+            line, text=text, refs=row_refs, x0=columns[0][0], x1=columns[-1][1], table_row=True
+        )
+        out.append(dataclasses.replace(row, cells=(), cell_refs=()))  # type: ignore[type-var]
+    return out or list(block)
+
+
+def _row_refs(
+    pieces: list[Piece], refs: list[list[array[int]]], pages: list[int], page: int
+) -> array[int]:
+    """Where each character of a row was printed (the rule: see the module docstring)."""
+    out = array("i")
+    for n, (text, slot) in enumerate(pieces):
+        if slot is None:
+            out.extend([-1] * len(text))
+        elif pages[slot[0]] == page:
+            out.extend(refs[slot[0]][slot[1]])
+        else:  # a header on another page: the first character of the value it names
+            value = next((s for _, s in pieces[n:] if s and pages[s[0]] == page), None)
+            first = (refs[value[0]][value[1]][:1] if value else None) or array("i", [-1])
+            out.extend(first * len(text))
+    return out

@@ -42,8 +42,8 @@ from remqa.ingest.ligatures import (
     repair_unmapped,
     repair_with_refs,
 )
-from remqa.ingest.pdf_units import Line, assemble
-from remqa.text.reflow import LIGATURES
+from remqa.ingest.pdf_tables import tables_as_rows
+from remqa.ingest.pdf_units import Line, assemble, normalized
 
 __all__ = ["LIGATURE_GUESSES", "PdfText", "known_words", "pdf_text", "read_pdf", "repair_unmapped"]
 
@@ -53,6 +53,7 @@ PDFIUM_LOCK = threading.RLock()
 _PAGE_NUMBER = re.compile(r"^(?:page|p\.)?\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 EDGE_LINES = 2  # header/footer candidates: the first and last lines of a page
+CELL_GAP = 0.8  # a gap this wide (in font sizes), not typed as spaces, parts table cells
 _UNMAPPED = UNMAPPED  # a glyph without Unicode (an unmapped ligature, mostly): repaired later
 BOLD_WEIGHT = 600
 
@@ -75,7 +76,7 @@ def read_pdf(data: bytes) -> PdfText:
     lines, page_starts = _read_lines(data)
     if not lines:
         raise UnreadableFile("PDF has no text layer (scanned image?); run OCR on it first")
-    lines = drop_running_lines(lines, len(page_starts))
+    lines = tables_as_rows(drop_running_lines(lines, len(page_starts)))
     text, refs, headings = assemble(lines)
     if _UNMAPPED in text:
         repaired, refs = repair_with_refs(text, refs, known_words())
@@ -147,6 +148,7 @@ def _fragments(page: Any, base: int = 0) -> tuple[list[_Fragment], int]:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     out: list[_Fragment] = []
     current: list[Any] | None = None  # as _Fragment
+    spaces: list[int] = []  # the space characters since the last printed one
     count = textpage.count_chars()
     try:
         for i in range(count):
@@ -172,10 +174,22 @@ def _fragments(page: Any, base: int = 0) -> tuple[list[_Fragment], int]:
                     current[6] = current[1] if current[6] is None else current[6]
                     current[5] += " "
                     current[7].append(base + i)
+                spaces.append(i)
                 continue
+            gap_before, spaces = spaces, []
             raw.FPDFText_GetCharBox(textpage.raw, i, left, right, bottom, top)
             x1 = max(right.value, x.value)
-            if current is None:
+            if (
+                current is not None
+                and x.value - current[1] > CELL_GAP * size
+                # drawn apart, not spaced out with typed spaces (code, plain-text layouts)
+                and all(raw.FPDFText_IsGenerated(textpage.raw, j) for j in gap_before)
+            ):
+                out.append(tuple(current))  # the next cell of a table row
+                # it keeps the run's boldness: a line's weight (so its headings) as unsplit
+                current = [x.value, x1, baseline, height - bottom.value, size, char, None,
+                           array("i", [base + i]), current[8]]  # fmt: skip
+            elif current is None:
                 bold = raw.FPDFText_GetFontWeight(textpage.raw, i) >= BOLD_WEIGHT
                 current = [x.value, x1, baseline, height - bottom.value, size, char, None,
                            array("i", [base + i]), bold]  # fmt: skip
@@ -211,7 +225,7 @@ def _merge(fragments: list[_Fragment], page: int) -> list[Line]:
                 refs.append(-1)
             text += fragment[5]
             refs.extend(fragment[7])
-        text, refs = _normalized(text, refs)
+        text, refs = normalized(text, refs)
         sizes = Counter(round(f[4], 1) for f in row)
         first = row[0]
         first_word_end = first[6] if first[6] is not None else first[1]
@@ -227,31 +241,12 @@ def _merge(fragments: list[_Fragment], page: int) -> list[Line]:
                 first_word_width=first_word_end - first[0],
                 refs=refs,
                 bold=all(f[8] for f in row),
+                cells=tuple((f[0], f[1], f[5]) for f in row),  # spelled out if in a table
+                cell_refs=tuple(f[7] for f in row),
             )
         )
     lines.sort(key=lambda line: (line.top, line.x0))
     return lines
-
-
-def _normalized(text: str, refs: array[int]) -> tuple[str, array[int]]:
-    """Ligatures spelled out and white space collapsed to single spaces, as
-    `" ".join(spelled.split())`, each character keeping its reference."""
-    parts: list[str] = []
-    out = array("i")
-    space: int | None = None
-    for char, ref in zip(text, refs, strict=True):
-        if char.isspace():
-            if parts and space is None:
-                space = ref
-            continue
-        if space is not None:
-            parts.append(" ")
-            out.append(space)
-            space = None
-        letters = LIGATURES.get(char, char)
-        parts.append(letters)
-        out.extend([ref] * len(letters))
-    return "".join(parts), out
 
 
 def _running_key(text: str) -> str:

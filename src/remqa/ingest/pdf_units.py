@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from remqa.text.reflow import drops_hyphen, vocabulary
+from remqa.text.reflow import LIGATURES, drops_hyphen, vocabulary
 
 _CLOSING = re.compile(r"[.!?…:;,\"'”’)\]]$")
 _LABEL_FIGURE = re.compile(r"^[^:]{1,60}:\s+\S*\d")  # "Weight: 21.4 kg", a datasheet line
@@ -34,6 +34,9 @@ class Line:
     # `page_starts` entry plus its index on the page); -1 for a space or line break put in
     refs: array[int] = field(default_factory=_refs)
     bold: bool = False
+    cells: tuple[tuple[float, float, str], ...] = ()  # runs drawn apart: (x0, x1, raw text)
+    cell_refs: tuple[array[int], ...] = ()  # per cell, per character of its raw text, as refs
+    table_row: bool = False  # a table row with its headers (`pdf_tables`): a unit of its own
 
 
 def assemble(lines: list[Line]) -> tuple[str, array[int], list[int]]:
@@ -114,6 +117,8 @@ def _break_between(prev: Line, line: Line, left: float, right: float, usual_gap:
     same_page = prev.page == line.page
     gap = line.top - prev.bottom if same_page else usual_gap
     indented = line.x0 - left > 0.8 * size and line.x0 - prev.x0 > 0.8 * size
+    if prev.table_row or line.table_row:  # a table is a paragraph of rows
+        return "unit" if prev.table_row and line.table_row else "paragraph"
     if gap > usual_gap + 0.5 * size or abs(prev.size - line.size) > 0.5 or indented:
         return "paragraph"
     space = 0.3 * size
@@ -138,3 +143,24 @@ def _join(
         refs.pop()
     pieces.append(nxt)
     refs.extend(nxt_refs)
+
+
+def normalized(text: str, refs: array[int]) -> tuple[str, array[int]]:
+    """Ligatures spelled out and white space collapsed to single spaces, as
+    `" ".join(spelled.split())`, each character keeping its reference."""
+    parts: list[str] = []
+    out = array("i")
+    space: int | None = None
+    for char, ref in zip(text, refs, strict=True):
+        if char.isspace():
+            if parts and space is None:
+                space = ref
+            continue
+        if space is not None:
+            parts.append(" ")
+            out.append(space)
+            space = None
+        letters = LIGATURES.get(char, char)
+        parts.append(letters)
+        out.extend([ref] * len(letters))
+    return "".join(parts), out

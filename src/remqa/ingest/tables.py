@@ -29,6 +29,9 @@ import re
 from collections.abc import Collection, Sequence
 
 Grid = Sequence[Sequence[str]]
+# A part of a row's text: a cell's text and its (row, column) in the grid, or a separator
+# put in (None).
+Piece = tuple[str, tuple[int, int] | None]
 
 # A cell that holds a figure: an amount, a share, a measure ("70%", "$1,200", "2.5 kg").
 _FIGURE = re.compile(r"^[~≈<>±+\-−–$€£¥]?\s*\d[\d,.\s]*(?:\s*[%‰]|\s*[^\W\d_][\w/°µ²³]{0,5})?$")
@@ -63,14 +66,20 @@ def guess_header_rows(grid: Grid) -> int:
 
 def column_headers(grid: Grid, header_rows: int, width: int) -> list[str]:
     """Each column's name: its header cells' distinct texts, top down."""
+    return [_text(pieces) for pieces in _header_pieces(grid, header_rows, width)]
+
+
+def _header_pieces(grid: Grid, header_rows: int, width: int) -> list[list[Piece]]:
     headers = []
     for col in range(width):
         names: list[str] = []
-        for row in grid[:header_rows]:
+        pieces: list[Piece] = []
+        for r, row in enumerate(grid[:header_rows]):
             text = clean_cell(row[col]) if col < len(row) else ""
             if text and text not in names:
+                pieces += [(HEADER_JOIN, None), (text, (r, col))] if names else [(text, (r, col))]
                 names.append(text)
-        headers.append(HEADER_JOIN.join(names))
+        headers.append(pieces)
     return headers
 
 
@@ -85,8 +94,20 @@ def table_rows(
     `continued` holds the (row, column) slots that continue the cell to their left (a
     horizontal span); `header_rows` is how many top rows the format marks as headers (None:
     not marked, so guessed)."""
-    rows = [[clean_cell(c) for c in row] for row in grid]
-    rows = [row for row in rows if any(row)]
+    return [_text(pieces) for pieces in table_row_pieces(grid, header_rows, continued)]
+
+
+def table_row_pieces(
+    grid: Grid,
+    header_rows: int | None = None,
+    continued: Collection[tuple[int, int]] = (),
+) -> list[list[Piece]]:
+    """`table_rows`, each row as the pieces it is made of: a cell's text with its (row,
+    column) in `grid`, or a separator put in (None), so a format that knows where each cell
+    was printed (PDF) can say so of each character of the row."""
+    cleaned = [[clean_cell(c) for c in row] for row in grid]
+    kept = [r for r, row in enumerate(cleaned) if any(row)]  # rows' indices in `grid`
+    rows = [cleaned[r] for r in kept]
     if not rows:
         return []
     width = max(len(row) for row in rows)
@@ -94,55 +115,72 @@ def table_rows(
         header_rows = guess_header_rows(rows)
     header_rows = min(header_rows, len(rows))
     if header_rows == len(rows):  # a table of headings only: read them as rows
-        return [_finish("; ".join(_distinct(row))) for row in rows]
-    headers = column_headers(rows, header_rows, width)
+        return [_finish(_joined(_distinct(cleaned[r], r), "; ")) for r in kept]
+    headers = [
+        [(text, (kept[slot[0]], slot[1]) if slot else None) for text, slot in pieces]
+        for pieces in _header_pieces(rows, header_rows, width)
+    ]
     out = []
-    for r, row in enumerate(grid):
+    for r, row in enumerate(cleaned):
         if r < header_rows:
             continue
-        text = _row_text([clean_cell(c) for c in row], headers, r, continued)
-        if text:
-            out.append(text)
+        pieces = _row_pieces(row, headers, r, continued)
+        if pieces:
+            out.append(pieces)
     return out
 
 
-def _row_text(
-    row: list[str], headers: list[str], r: int, continued: Collection[tuple[int, int]]
-) -> str:
-    groups: list[tuple[list[str], str]] = []  # (headers spanned, value)
+def _row_pieces(
+    row: list[str], headers: list[list[Piece]], r: int, continued: Collection[tuple[int, int]]
+) -> list[Piece]:
+    groups: list[tuple[list[list[Piece]], Piece]] = []  # (headers spanned, value)
     for col, value in enumerate(row):
-        header = headers[col] if col < len(headers) else ""
+        header = headers[col] if col < len(headers) else []
         if col and (r, col) in continued and groups:
             spanned = groups[-1][0]
-            if header and header not in spanned:
+            if header and _text(header) not in map(_text, spanned):
                 spanned.append(header)
             continue
-        groups.append(([header] if header else [], value))
-    filled = [(SPAN_JOIN.join(h), v) for h, v in groups if v]
+        groups.append(([header] if header else [], (value, (r, col))))
+    filled = [(_joined(h, SPAN_JOIN), v) for h, v in groups if v[0]]
     if not filled:
-        return ""
-    if len({v for _, v in filled}) == 1:  # a group label spanning the row
-        return _finish(filled[0][1])
+        return []
+    if len({v[0] for _, v in filled}) == 1:  # a group label spanning the row
+        return _finish([filled[0][1]])
     if not any(h for h, _ in filled):  # no headers: a label and its value, or plain cells
-        values = [v for _, v in filled]
+        values = [[v] for _, v in filled]
         if len(values) == 2:
-            return _finish(f"{values[0]}: {values[1]}")
-        return _finish("; ".join(values))
-    parts = [f"{h}: {v}" if h else v for h, v in filled]
-    name = ""
-    if groups[0][1] and not groups[0][0]:  # the first column names the row
-        name = parts.pop(0) + ROW_NAME_MARK
-    return _finish(name + "; ".join(parts))
+            return _finish(_joined(values, ": "))
+        return _finish(_joined(values, "; "))
+    parts = [[*h, (": ", None), v] if h else [v] for h, v in filled]
+    name: list[Piece] = []
+    if groups[0][1][0] and not groups[0][0]:  # the first column names the row
+        name = [*parts.pop(0), (ROW_NAME_MARK, None)]
+    return _finish(name + _joined(parts, "; "))
 
 
-def _distinct(row: Sequence[str]) -> list[str]:
-    out: list[str] = []
-    for cell in row:
-        if cell and (not out or out[-1] != cell):
-            out.append(cell)
+def _joined(parts: Sequence[Sequence[Piece]], separator: str) -> list[Piece]:
+    out: list[Piece] = []
+    for part in parts:
+        if out:
+            out.append((separator, None))
+        out.extend(part)
     return out
 
 
-def _finish(text: str) -> str:
+def _text(pieces: Sequence[Piece]) -> str:
+    return "".join(text for text, _ in pieces)
+
+
+def _distinct(row: Sequence[str], r: int) -> list[list[Piece]]:
+    out: list[list[Piece]] = []
+    for col, cell in enumerate(row):
+        if cell and (not out or out[-1][0][0] != cell):
+            out.append([(cell, (r, col))])
+    return out
+
+
+def _finish(pieces: list[Piece]) -> list[Piece]:
     """A row ends as a sentence does (unless its last cell ends in a mark of its own)."""
-    return text if text.endswith((".", "!", "?", ",", ";", ":")) else text + "."
+    ended = _text(pieces).endswith((".", "!", "?", ",", ";", ":"))
+    return pieces if ended else [*pieces, (".", None)]
