@@ -21,7 +21,7 @@ from remqa.answering.candidates import ORDINAL, Candidate, CandidateReader
 from remqa.answering.compose import cite, compose, refusal_text
 from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.figure_choice import FigurePair, pair_features
-from remqa.answering.figure_rules import choose_bound_figures
+from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
 from remqa.answering.question import QuestionAnalysis
 from remqa.answering.selector import Selector, load_selector
 from remqa.answering.spans import candidate_spans
@@ -73,8 +73,14 @@ class Answerer:
 
     @staticmethod
     def _eligible(cand: Candidate, analysis: QuestionAnalysis, needs_date: bool) -> bool:
-        """Rules that hold whatever the model says: a question about a rank needs one, and
-        `needs_date` (a "what year" question) a year or a date."""
+        """Rules that hold whatever the model says: the sentence is about what was asked (it,
+        or the sentences just before it, holds a word of the question, or it says the same in
+        other words); a question about a rank needs one, and `needs_date` (a "what year"
+        question) a year or a date. The first matters most in few candidates (a question
+        limited to one short file), where the model's relative measures can make the only
+        sentence at hand look good."""
+        if analysis.terms and not cand.matched_share and cand.similarity < SIMILAR_ENOUGH:
+            return False
         if analysis.wants_rank and not ORDINAL.search(cand.text):
             return False
         return not needs_date or cand.lead is not None or bool(cand.numbers)
