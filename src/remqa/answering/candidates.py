@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Protocol
 
 from remqa.answering.answer_types import Span
@@ -18,18 +17,16 @@ from remqa.answering.binding import bind, clause_before, labelled_count, measure
 from remqa.answering.figure_choice import fits
 from remqa.answering.figures import Figure, find_figures
 from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
+from remqa.answering.terms import match_term, term_forms
 from remqa.models import Passage
 from remqa.text.sentences import split_sentences
 from remqa.text.stats import CorpusStats
 from remqa.text.words import (
     STOPWORDS,
     Token,
-    same_name,
-    spells_acronym,
     stem,
     stems_match,
     tokenize,
-    variants,
 )
 
 
@@ -91,45 +88,6 @@ class Candidate:
         return (self.passage.chunk.source, self.start)
 
 
-@lru_cache(maxsize=4096)
-def _term_forms(word: str, literal: bool = False) -> tuple[tuple[str, ...], ...]:
-    forms = variants(word)
-    return tuple(tuple(form) for form in (forms[:1] if literal else forms))
-
-
-def match_term(
-    term: Term, tokens: Sequence[Token], acronyms: dict[str, tuple[str, ...]] | None = None
-) -> list[Token]:
-    """The tokens that spell the term, one of its aliases or synonyms, or an acronym whose
-    long form holds it ("rare" is in "REM" when the corpus defines rare earth metals (REM))."""
-    found: list[Token] = []
-    # a name is matched by a name: "Newton" not by the unit "newton", China by "Beijing",
-    # the Holocene not by "recent" (it is also the Recent epoch)
-    any_case = not term.entity or term.year
-    for form in _term_forms(term.text, term.literal):
-        n = len(form)
-        if n == 1:  # most forms: one word, compared with each token (the hot loop)
-            word = form[0]
-            found.extend(
-                t for t in tokens if stems_match(word, t.stem) and (any_case or t.capitalized)
-            )
-            continue
-        for i in range(len(tokens) - n + 1):
-            if all(stems_match(form[j], tokens[i + j].stem) for j in range(n)) and (
-                any_case or tokens[i].capitalized
-            ):
-                found.extend(tokens[i : i + n])
-    if acronyms:
-        found.extend(
-            t for t in tokens if t.text.isupper() and term.stem in acronyms.get(t.text.lower(), ())
-        )
-    if term.entity and term.text.isupper() and 3 <= len(term.text) <= 6:
-        found.extend(spells_acronym(term.text, tokens))
-    if term.entity and not found:  # "Chinese" names China, "Russians" Russia
-        found.extend(t for t in tokens if t.capitalized and same_name(term.stem, t.stem))
-    return found
-
-
 class CandidateReader:
     """Reads the sentences of the retrieved passages as candidates and measures each."""
 
@@ -145,7 +103,7 @@ class CandidateReader:
 
     def term_weight(self, term: Term) -> float:
         """A rare word says more about what is asked than a common one."""
-        weights = [self.stats.idf(form[0]) for form in _term_forms(term.text, term.literal)]
+        weights = [self.stats.idf(form[0]) for form in term_forms(term.text, term.literal)]
         # The word's own rarity when the corpus uses it; else that of a word standing for it.
         present = [w for w in weights[:1] if w < self.stats.max_idf()] or [
             w for w in weights[1:] if w < self.stats.max_idf()
@@ -297,7 +255,7 @@ class CandidateReader:
             unit = tokenize(figure.unit or "")
             return len(unit) == 1 and any(
                 len(form) == 1 and stems_match(form[0], unit[0].stem)
-                for form in _term_forms(analysis.count_unit)
+                for form in term_forms(analysis.count_unit)
             )
         return True
 

@@ -1,0 +1,49 @@
+"""Whether a sentence holds a word of the question: the word as written (stems compared
+loosely), a name by a name, an acronym the corpus defines, or a nationality word for a place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from remqa.answering.question import Term
+from remqa.text.words import Token, same_name, spells_acronym, stems_match, variants
+
+
+@lru_cache(maxsize=4096)
+def term_forms(word: str, literal: bool = False) -> tuple[tuple[str, ...], ...]:
+    forms = variants(word)
+    return tuple(tuple(form) for form in (forms[:1] if literal else forms))
+
+
+def match_term(
+    term: Term, tokens: Sequence[Token], acronyms: dict[str, tuple[str, ...]] | None = None
+) -> list[Token]:
+    """The tokens that spell the term, one of its aliases or synonyms, or an acronym whose
+    long form holds it ("rare" is in "REM" when the corpus defines rare earth metals (REM))."""
+    found: list[Token] = []
+    # a name is matched by a name: "Newton" not by the unit "newton", China by "Beijing",
+    # the Holocene not by "recent" (it is also the Recent epoch)
+    any_case = not term.entity or term.year
+    for form in term_forms(term.text, term.literal):
+        n = len(form)
+        if n == 1:  # most forms: one word, compared with each token (the hot loop)
+            word = form[0]
+            found.extend(
+                t for t in tokens if stems_match(word, t.stem) and (any_case or t.capitalized)
+            )
+            continue
+        for i in range(len(tokens) - n + 1):
+            if all(stems_match(form[j], tokens[i + j].stem) for j in range(n)) and (
+                any_case or tokens[i].capitalized
+            ):
+                found.extend(tokens[i : i + n])
+    if acronyms:
+        found.extend(
+            t for t in tokens if t.text.isupper() and term.stem in acronyms.get(t.text.lower(), ())
+        )
+    if term.entity and term.text.isupper() and 3 <= len(term.text) <= 6:
+        found.extend(spells_acronym(term.text, tokens))
+    if term.entity and not found:  # "Chinese" names China, "Russians" Russia
+        found.extend(t for t in tokens if t.capitalized and same_name(term.stem, t.stem))
+    return found
