@@ -17,14 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from training_data import ReadQuestion
 
-from remqa import Assistant
-from remqa.answering.answer_types import answer_type
 from remqa.answering.model import Scorer, trees_from_lightgbm
-from remqa.answering.question import analyze
 from remqa.answering.selector import FIGURE_FEATURES
-from remqa.evaluation.squad import SquadArticle
-from training_data import TrainingCorpus
 
 FIGURE_TREES = {"n_estimators": 400, "learning_rate": 0.03, "num_leaves": 15,
                 "min_child_samples": 20}  # fmt: skip
@@ -44,39 +40,21 @@ class FigureExample:
     labels: list[int]
 
 
-def collect(
-    assistant: Assistant, articles: list[SquadArticle], group_of: dict[str, str]
-) -> list[FigureExample]:
-    """The pairs of every figure question of these (ingested) articles."""
-    assistant.ensure_ready()
-    learned, similarity = assistant._answerer, assistant._similarity
-    assert learned is not None and similarity is not None
-    out = []
-    for article in articles:
-        for q in article.questions:
-            analysis = analyze(q.question)
-            if not analysis.wants_figure:
-                continue
-            vector = similarity.embed_query(q.question)
-            passages = assistant.retriever.retrieve(q.question, vector)
-            cands = learned.scored_candidates(analysis, passages, vector)
-            pairs = learned.figure_pairs(cands, analysis, answer_type(q.question))
-            labels = []
-            for pair in pairs:
-                cand = cands[pair.candidate]
-                start, end = cand.start + pair.figure.start, cand.start + pair.figure.end
-                labels.append(int(
-                    cand.passage.chunk.source == q.article
-                    and any(start < g.end and g.start < end for g in q.answers)
-                ))  # fmt: skip
-            rows = [list(p.features) for p in pairs]
-            out.append(FigureExample(group_of[article.source], q.id, q.impossible, rows, labels))
-    return out
-
-
-def external_examples(corpora: list[TrainingCorpus]) -> list[FigureExample]:
-    """Figure questions of the SQuAD training articles and the read half of COVID-QA."""
-    return [e for c in corpora for e in collect(c.assistant, c.articles, c.group_of)]
+def figure_example(read: ReadQuestion) -> FigureExample:
+    """The (sentence, figure) pairs of a figure question, labelled."""
+    cands = read.candidates
+    pairs = read.answerer.figure_pairs(cands, read.analysis, read.kind)
+    golds = read.question.answers
+    labels = []
+    for pair in pairs:
+        cand = cands[pair.candidate]
+        start, end = cand.start + pair.figure.start, cand.start + pair.figure.end
+        labels.append(int(
+            cand.passage.chunk.source == read.question.article
+            and any(start < g.end and g.start < end for g in golds)
+        ))  # fmt: skip
+    rows = [list(p.features) for p in pairs]
+    return FigureExample(read.group, read.question.id, read.question.impossible, rows, labels)
 
 
 def fit_figure_model(train: list[FigureExample], with_threshold: bool = True) -> dict[str, Any]:

@@ -37,10 +37,8 @@ import figure_training  # noqa: E402  (eval/, beside this script)
 import training_data  # noqa: E402
 
 from remqa import Assistant, Settings  # noqa: E402
-from remqa.answering.answer_types import answer_type  # noqa: E402
 from remqa.answering.features import FEATURES, content_stems, feature_rows  # noqa: E402
 from remqa.answering.model import Scorer, trees_from_lightgbm  # noqa: E402
-from remqa.answering.question import analyze  # noqa: E402
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans  # noqa: E402
 from remqa.evaluation.squad import (  # noqa: E402
     GoldAnswer,
@@ -112,38 +110,26 @@ def own_questions(articles: list[SquadArticle], path: Path = OWN) -> None:
         )  # fmt: skip
 
 
-def collect(
-    assistant: Assistant, articles: list[SquadArticle], group_of: dict[str, str]
-) -> list[Example]:
-    assistant.ensure_ready()
-    answerer, similarity = assistant._answerer, assistant._similarity
-    assert answerer is not None and similarity is not None
-    examples = []
-    for article in articles:
-        for q in article.questions:
-            analysis = analyze(q.question)
-            kind = answer_type(q.question)
-            vector = similarity.embed_query(q.question)
-            passages = assistant.retriever.retrieve(q.question, vector)
-            cands = answerer.scored_candidates(analysis, passages, vector)
-            rows = feature_rows(cands, analysis, kind, answerer.stats.idf)
-            labels = [
-                int(c.passage.chunk.source == q.article
-                    and any(c.start <= g.start and g.end <= c.end for g in q.answers))
-                for c in cands
-            ]  # fmt: skip
-            span_rows: list[list[float]] = []
-            gains: list[float] = []
-            if 1 in labels:
-                sentence = cands[labels.index(1)].text
-                for span in candidate_spans(sentence, kind, set(content_stems(q.question))):
-                    span_rows.append(list(span.features))
-                    gains.append(max(f1(span.span.text, g.text) for g in q.answers))
-            examples.append(Example(group_of[q.article], q.article, q.id, q.impossible, rows,
-                                    labels, span_rows, gains, kind, q.question,
-                                    [c.text for c in cands],
-                                    [g.text for g in q.answers]))  # fmt: skip
-    return examples
+def example(read: training_data.ReadQuestion) -> Example:
+    """The selector's example of one read question: each candidate's row, a positive when
+    it holds a gold answer, and the spans of the answering sentence with their F1."""
+    q, cands, kind = read.question, read.candidates, read.kind
+    rows = feature_rows(cands, read.analysis, kind, read.answerer.stats.idf)
+    labels = [
+        int(c.passage.chunk.source == q.article
+            and any(c.start <= g.start and g.end <= c.end for g in q.answers))
+        for c in cands
+    ]  # fmt: skip
+    span_rows: list[list[float]] = []
+    gains: list[float] = []
+    if 1 in labels:
+        sentence = cands[labels.index(1)].text
+        for span in candidate_spans(sentence, kind, set(content_stems(q.question))):
+            span_rows.append(list(span.features))
+            gains.append(max(f1(span.span.text, g.text) for g in q.answers))
+    return Example(read.group, q.article, q.id, q.impossible, rows, labels, span_rows, gains,
+                   kind, q.question, [c.text for c in cands],
+                   [g.text for g in q.answers])  # fmt: skip
 
 
 def fit_sentence_model(train: list[Example]) -> dict[str, Any]:
@@ -422,15 +408,16 @@ def main(argv: list[str] | None = None) -> int:
     assistant.ingest()
     dev_groups = {a.source: a.source for a in articles}
     corpora = training_data.external_corpora()
-    examples = collect(assistant, articles, dev_groups)
-    for corpus in corpora:
-        examples += collect(corpus.assistant, corpus.articles, corpus.group_of)
-    print(f"{len(examples)} questions to train on")
+    examples: list[Example] = []
     figures: list[figure_training.FigureExample] = []
-    if not args.no_figure_model:
-        figures = figure_training.collect(assistant, articles, dev_groups)
-        figures += figure_training.external_examples(corpora)
-        print(f"{len(figures)} figure questions to train on")
+    texts = [(assistant, articles, dev_groups)]
+    texts += [(c.assistant, c.articles, c.group_of) for c in corpora]
+    for reader, read_articles, groups in texts:
+        for read in training_data.read_questions(reader, read_articles, groups):
+            examples.append(example(read))
+            if read.analysis.wants_figure and not args.no_figure_model:
+                figures.append(figure_training.figure_example(read))
+    print(f"{len(examples)} questions to train on, {len(figures)} of them figure questions")
     # Weights for each group the evals answer: the SQuAD dev articles and the COVID-QA
     # read-half groups (the aggregate half was never trained on: the shipped weights).
     left_out = sorted(dev_groups) + sorted({g for g in corpora[-1].group_of.values()})

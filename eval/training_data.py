@@ -11,10 +11,15 @@ groups, so that weights trained without a group can answer its questions out of 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from remqa import Assistant, Settings
+from remqa.answering.answer_types import AnswerType, answer_type
+from remqa.answering.answerer import Answerer
+from remqa.answering.candidates import Candidate
+from remqa.answering.question import QuestionAnalysis, analyze
 from remqa.evaluation.squad import GoldAnswer, SquadArticle, SquadQuestion, load_squad, write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,3 +101,35 @@ def external_corpora() -> list[TrainingCorpus]:
         ingested("squad-train", train, {a.source: f"train:{a.title}" for a in train}),
         ingested("covidqa-read", papers, covid_groups(papers)),
     ]
+
+
+@dataclass
+class ReadQuestion:
+    """One training question as the real pipeline reads it: the candidate sentences of the
+    passages it retrieves, measured. The selector's and the figure model's examples are both
+    made from it, so each question is retrieved and measured once."""
+
+    group: str
+    question: SquadQuestion
+    analysis: QuestionAnalysis
+    kind: AnswerType
+    candidates: list[Candidate]
+    answerer: Answerer
+
+
+def read_questions(
+    assistant: Assistant, articles: list[SquadArticle], group_of: dict[str, str]
+) -> Iterator[ReadQuestion]:
+    """Every question of these (ingested) articles, read."""
+    assistant.ensure_ready()
+    answerer, similarity = assistant._answerer, assistant._similarity
+    assert answerer is not None and similarity is not None
+    for article in articles:
+        for q in article.questions:
+            analysis = analyze(q.question)
+            vector = similarity.embed_query(q.question)
+            passages = assistant.retriever.retrieve(q.question, vector)
+            cands = answerer.scored_candidates(analysis, passages, vector)
+            yield ReadQuestion(
+                group_of[q.article], q, analysis, answer_type(q.question), cands, answerer
+            )
