@@ -129,7 +129,7 @@ def read_questions(
             analysis = analyze(q.question)
             vector = similarity.embed_query(q.question)
             passages = assistant.retriever.retrieve(q.question, vector)
-            cands = answerer.scored_candidates(analysis, passages, vector)
+            cands = answerer.reader.scored_candidates(analysis, passages, vector)
             yield ReadQuestion(
                 group_of[q.article], q, analysis, answer_type(q.question), cands, answerer
             )

@@ -18,7 +18,13 @@ from pathlib import Path
 
 from remqa.answering.answer_types import AnswerType, answer_type, typed_spans
 from remqa.answering.candidates import ORDINAL, Candidate, CandidateReader
-from remqa.answering.compose import cite, compose, refusal_text
+from remqa.answering.compose import (
+    EXTRA_COVERAGE,
+    MAX_EXTRA_PENALTY,
+    cite,
+    compose,
+    refusal_text,
+)
 from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.figure_choice import FigurePair, pair_features
 from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
@@ -28,11 +34,8 @@ from remqa.answering.spans import candidate_spans
 from remqa.models import Answer, Passage
 from remqa.text.words import tokenize
 
-# Other passages shown beside the best: nearly as likely, about as much of the question,
-# and for a figure, a figure of what was asked (not "38% of reserves" for "production").
+# Other passages shown beside the best are nearly as likely (and as compose.py says).
 EXTRA_SHARE = 0.5
-EXTRA_COVERAGE = 0.8
-MAX_EXTRA_PENALTY = 0.7
 
 
 class Answerer:
@@ -63,14 +66,6 @@ class Answerer:
             return self.refusal_threshold
         return self.selector.threshold
 
-    def scored_candidates(
-        self,
-        analysis: QuestionAnalysis,
-        passages: Sequence[Passage],
-        query_vector: Sequence[float] | None,
-    ) -> list[Candidate]:
-        return self.reader.scored_candidates(analysis, passages, query_vector)
-
     @staticmethod
     def _eligible(cand: Candidate, analysis: QuestionAnalysis, needs_date: bool) -> bool:
         """Rules that hold whatever the model says: the sentence is about what was asked (it,
@@ -93,18 +88,19 @@ class Answerer:
         query_vector: Sequence[float] | None = None,
     ) -> Answer:
         kind = answer_type(analysis.text)
+        cands = self.reader.scored_candidates(analysis, passages, query_vector)
         if analysis.wants_figure:
             # A figure is answered only with a figure of the asked kind, exact text of its
             # sentence; which one, and whether any, the figure model decides (or, with
             # weights that have none, the hand-set figure binding).
             if self.selector.figure is not None:
-                figure = self._figure_answer(question, analysis, kind, passages, query_vector)
+                figure = self._figure_answer(question, analysis, kind, cands)
             else:
-                figure = self._bound_figure_answer(question, analysis, passages, query_vector)
+                figure = self._bound_figure_answer(question, analysis, cands)
             if not figure.refused or analysis.kinds != {"year"}:
                 return figure
-            # "When did the movement begin?" may be answered by "in the mid-18th century"
-        cands = self.scored_candidates(analysis, passages, query_vector)
+            # "When did the movement begin?" may be answered by "in the mid-18th century";
+            # a refusal leaves the candidates as they were measured.
         if not cands:
             return self.refusal(question, analysis, cands, "selector", confidence=0.0)
         asked = set(content_stems(analysis.text))
@@ -163,14 +159,9 @@ class Answerer:
         )
 
     def _bound_figure_answer(
-        self,
-        question: str,
-        analysis: QuestionAnalysis,
-        passages: Sequence[Passage],
-        query_vector: Sequence[float] | None,
+        self, question: str, analysis: QuestionAnalysis, cands: list[Candidate]
     ) -> Answer:
         """The hand-set figure choice, for weights without a figure model."""
-        cands = self.scored_candidates(analysis, passages, query_vector)
         chosen = choose_bound_figures(cands, analysis, self.max_citations)
         if not chosen:
             return self.refusal(question, analysis, cands, "figure rules")
@@ -215,12 +206,10 @@ class Answerer:
         question: str,
         analysis: QuestionAnalysis,
         kind: AnswerType,
-        passages: Sequence[Passage],
-        query_vector: Sequence[float] | None,
+        cands: list[Candidate],
     ) -> Answer:
         model = self.selector.figure
         assert model is not None
-        cands = self.scored_candidates(analysis, passages, query_vector)
         pairs = self.figure_pairs(cands, analysis, kind)
         if not pairs:
             return self.refusal(question, analysis, cands, "figure model", confidence=0.0)

@@ -11,6 +11,11 @@ from remqa.models import Citation
 
 REFUSAL = "The documents do not say."
 NEAR_COVERAGE = 0.4  # a sentence holding this share of the question's words discusses it
+# Another passage shown beside the best holds about as much of the question, and for a
+# figure, a figure of what was asked: few words tied to it that the question did not ask
+# about (not "38% of reserves" beside "80-95% of production").
+EXTRA_COVERAGE = 0.8  # of the best sentence's coverage
+MAX_EXTRA_PENALTY = 0.7
 
 _KIND_NAMES = {
     "percent": "a percentage",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from remqa.answering.candidates import Candidate
+from remqa.answering.compose import EXTRA_COVERAGE, MAX_EXTRA_PENALTY, NEAR_COVERAGE
 from remqa.answering.question import QuestionAnalysis
 
 MIN_FIGURE_COVERAGE = 0.25  # a figure question may match fewer words: the figure is evidence
@@ -18,9 +19,6 @@ BINDING_WEIGHT = 0.5
 SIMILARITY_WEIGHT = 1.0
 PERIOD_BONUS = 0.5  # "over which period" is answered by a span of years
 PENALTY_WEIGHT = 1.0
-EXTRA_COVERAGE = 0.8  # of the best sentence's, and at least EXTRA_MIN_COVERAGE
-EXTRA_MIN_COVERAGE = 0.4
-MAX_EXTRA_PENALTY = 0.7  # words tied to a shown figure that the question did not ask about
 
 
 def rank_score(cand: Candidate) -> float:
@@ -61,7 +59,7 @@ def choose_bound_figures(
     extras = [
         c
         for c in good[1:]
-        if c.coverage >= max(EXTRA_MIN_COVERAGE, EXTRA_COVERAGE * best.coverage)
+        if c.coverage >= max(NEAR_COVERAGE, EXTRA_COVERAGE * best.coverage)
         and c.penalty <= MAX_EXTRA_PENALTY
     ]
     return [best, *extras][:max_citations]
