@@ -53,6 +53,21 @@ def write_corpus(root: Path, docs: dict[str, str]) -> Path:
     return root
 
 
+def shipped_weights_with(path: Path, changes: dict[str, Any], drop: tuple[str, ...] = ()) -> Path:
+    """The shipped answerer weights with `changes` set and the keys `drop` left out, written
+    to `path`: a test's own weights, otherwise what remqa ships."""
+    import json
+
+    from remqa.answering.selector import SHIPPED
+
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data.update(changes)
+    for key in drop:
+        data.pop(key, None)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def tiny_corpus(tmp_path: Path) -> Path:
     return write_corpus(tmp_path / "corpus", TINY_DOCS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from remqa import Assistant, Settings
 from remqa.answering.figure_choice import PAIR_FEATURES, eligible_figures, pair_features
 from remqa.answering.question import analyze
 from remqa.text.words import tokenize
-from tests.conftest import write_corpus
+from tests.conftest import shipped_weights_with, write_corpus
 
 SENTENCE = (
     "China accounts for 48% of global antimony production, 59.2% of refined germanium "
@@ -82,17 +81,14 @@ def test_a_figure_with_another_between_it_and_the_asked_words_is_marked() -> Non
 def _weights_with_figure_model(tmp_path: Path, threshold: float) -> Path:
     """The shipped weights plus a one-split figure model: a pair is likely (p 0.95) when its
     figure is the one bound most strongly to the question's words, else unlikely (0.05)."""
-    from remqa.answering.selector import FIGURE_FEATURES, SHIPPED
+    from remqa.answering.selector import FIGURE_FEATURES
 
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
     split = FIGURE_FEATURES.index("bind_rank_inv")
     tree = {"feature": [split], "threshold": [0.75], "left": [-1], "right": [-2],
             "leaf": [-2.944, 2.944]}  # fmt: skip
-    data["figure"] = {"kind": "trees", "features": list(FIGURE_FEATURES), "trees": [tree],
-                      "platt": [1.0, 0.0], "threshold": threshold}  # fmt: skip
-    path = tmp_path / f"weights-{threshold}.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
+    figure = {"kind": "trees", "features": list(FIGURE_FEATURES), "trees": [tree],
+              "platt": [1.0, 0.0], "threshold": threshold}  # fmt: skip
+    return shipped_weights_with(tmp_path / f"weights-{threshold}.json", {"figure": figure})
 
 
 def test_weights_with_a_figure_model_choose_and_refuse_figures_by_it(

@@ -17,7 +17,7 @@ from remqa.answering.model import Scorer, trees_from_lightgbm
 from remqa.answering.selector import SHIPPED, load_selector
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans
 from remqa.errors import RemqaError
-from tests.conftest import write_corpus
+from tests.conftest import shipped_weights_with, write_corpus
 
 
 @pytest.mark.parametrize(
@@ -178,11 +178,8 @@ def test_a_name_in_the_question_is_not_matched_by_a_lower_case_word(
 
 
 def _weights_with_bold_thresholds(tmp_path: Path, thresholds: dict[str, float]) -> Path:
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    data["bold_thresholds"] = thresholds
     path = tmp_path / f"bold-{len(list(tmp_path.glob('bold-*')))}.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    return path
+    return shipped_weights_with(path, {"bold_thresholds": thresholds})
 
 
 def test_a_short_answer_is_bold_only_above_its_types_threshold(
@@ -207,10 +204,8 @@ def test_a_short_answer_is_bold_only_above_its_types_threshold(
 def test_weights_say_which_model_answered_a_figure_question(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
-    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    data.pop("figure", None)  # weights without a figure model: the hand-set choice answers
-    path = tmp_path / "no-figure-model.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+    # weights without a figure model: the hand-set choice answers
+    path = shipped_weights_with(tmp_path / "no-figure-model.json", {}, drop=("figure",))
     corpus = write_corpus(tmp_path / "corpus", DOCS)
     assistant = Assistant(make_settings(corpus, selector_weights=path))
     answer = assistant.ask("How much power does the zorblax reactor at Quillon produce?")
