@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from remqa.answering.figures import Figure
-from remqa.text.words import Token, stems_match, tokenize, variants
+from remqa.text.words import Token, stands_for, tokenize
 
 
 def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, text: str) -> float:
@@ -155,5 +155,4 @@ def labelled_count(sentence: str, figure: Figure, counted: str | None) -> bool:
         label = line.group(1)
     else:
         return False
-    forms = [form[0] for form in variants(counted) if len(form) == 1]
-    return any(stems_match(form, token.stem) for token in tokenize(label) for form in forms)
+    return any(stands_for(token.stem, counted) for token in tokenize(label))

@@ -24,8 +24,8 @@ from remqa.text.stats import CorpusStats
 from remqa.text.words import (
     STOPWORDS,
     Token,
+    stands_for,
     stem,
-    stems_match,
     tokenize,
 )
 
@@ -253,10 +253,7 @@ class CandidateReader:
             return False
         if figure.kind == "count" and figure.kind in analysis.kinds and analysis.count_unit:
             unit = tokenize(figure.unit or "")
-            return len(unit) == 1 and any(
-                len(form) == 1 and stems_match(form[0], unit[0].stem)
-                for form in term_forms(analysis.count_unit)
-            )
+            return len(unit) == 1 and stands_for(unit[0].stem, analysis.count_unit)
         return True
 
     def scored_candidates(

@@ -17,7 +17,7 @@ from remqa.answering.figures import Figure, find_figures, same_figure
 from remqa.answering.question import GENERIC, SCOPE_WORDS
 from remqa.models import Passage, SentenceCheck
 from remqa.text.sentences import split_sentences
-from remqa.text.words import STOPWORDS, Token, stems_match, tokenize, variants
+from remqa.text.words import STOPWORDS, Token, stands_for, tokenize
 
 _MARKERS = re.compile(r"\s*((?:\[\d+\]\s*)+)")
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -69,11 +69,7 @@ def _key_words(sentence: str, figure: Figure, figures: Sequence[Figure]) -> list
 
 
 def _matches(word: Token, token: Token) -> bool:
-    return any(len(f) == 1 and stems_match(f[0], token.stem) for f in _forms(word.text))
-
-
-def _forms(word: str) -> list[list[str]]:
-    return variants(word)
+    return stands_for(token.stem, word.text)
 
 
 def _tie(

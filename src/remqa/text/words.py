@@ -172,6 +172,17 @@ def variants(word: str) -> list[list[str]]:
     return [[stem(w) for w in form.split()] for form in dict.fromkeys(forms)]
 
 
+@lru_cache(maxsize=4096)
+def _one_word_forms(word: str) -> tuple[str, ...]:
+    return tuple(form[0] for form in variants(word) if len(form) == 1)
+
+
+def stands_for(stem: str, word: str) -> bool:
+    """Whether a token with this stem is `word` or one of its one-word forms ("mines" for
+    "mine"): a label naming what a count counts, a word saying what a figure measures."""
+    return any(stems_match(form, stem) for form in _one_word_forms(word))
+
+
 def content_tokens(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.text.lower() not in STOPWORDS and len(t.text) > 1]
 
