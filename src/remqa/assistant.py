@@ -291,11 +291,14 @@ class Assistant:
 
     def source_text(self, source: str) -> str:
         """The text citations of `source` are offsets into (the extracted text for PDF/HTML)."""
+        from remqa.errors import CorpusError
+        from remqa.ingest.corpus_path import corpus_file
         from remqa.ingest.loaders import CorpusFile, extract_text
 
-        path = (self.settings.corpus_dir / source).resolve()
-        if not path.is_relative_to(self.settings.corpus_dir.resolve()) or not path.is_file():
-            raise QuestionError(f"{source} is not a file of the corpus {self.settings.corpus_dir}/")
+        try:
+            path = corpus_file(self.settings.corpus_dir, source)  # the viewer's check too
+        except CorpusError as exc:
+            raise QuestionError(str(exc)) from None
         return extract_text(CorpusFile(source=source, path=path, content_hash=""))
 
     @property
