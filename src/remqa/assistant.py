@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from remqa.errors import IndexMissingError, QuestionError
+from remqa.errors import QuestionError
 from remqa.models import AddReport, Answer, Documents, IngestReport
 from remqa.settings import Settings
 
@@ -138,37 +138,14 @@ class Assistant:
         with self._lock:  # one load, even when the first questions arrive together
             if self._retriever is not None:
                 return
-            from remqa.answering.answerer import Answerer
-            from remqa.answering.candidates import CandidateReader
-            from remqa.index.embedding import load_embedder
-            from remqa.index.meta import follow_index, generation, open_collection, self_check
-            from remqa.index.store import open_client
-            from remqa.retrieval.hybrid import HybridRetriever
-            from remqa.retrieval.similarity import SentenceSimilarity
+            from remqa.loaded_index import load_index
 
-            client = open_client(self.settings)
-            try:
-                collection = open_collection(client, self.settings)
-            except IndexMissingError:
-                self.ingest(on_progress=on_progress)  # first use: build it rather than fail
-                collection = open_collection(client, self.settings)
-            self._index_settings = follow_index(self.settings, collection)
-            embedder = load_embedder(self._index_settings)
-            self_check(collection, self.settings, embedder.get_text_embedding)
-            self._generation = generation(collection)
-            self._checked_at = time.monotonic()
-            self._client = client
-            retriever = HybridRetriever(collection, self._index_settings)
-            self._similarity = SentenceSimilarity(embedder)
-            reader = CandidateReader(
-                retriever.stats, retriever.paragraph_before, similarity=self._similarity
-            )
-            self._answerer = Answerer(
-                reader,
-                max_citations=self.settings.max_citations,
-                selector_weights=self.settings.selector_weights,
-                refusal_threshold=self.settings.refusal_threshold,
-            )
+            # No index yet: first use builds it rather than fail.
+            loaded = load_index(self.settings, lambda: self.ingest(on_progress=on_progress))
+            self._index_settings = loaded.settings
+            self._generation, self._checked_at = loaded.generation, loaded.checked_at
+            self._client = loaded.client
+            self._similarity, self._answerer = loaded.similarity, loaded.answerer
             if self.settings.llm != "extractive":
                 from remqa.llm.backends import build_llm, describe_backend
                 from remqa.llm.generate import LLMAnswerer
@@ -176,7 +153,7 @@ class Assistant:
                 self._generator = LLMAnswerer(
                     build_llm(self.settings), describe_backend(self.settings)
                 )
-            self._retriever = retriever
+            self._retriever = loaded.retriever
 
     def _reload_if_changed(self) -> None:
         """Pick up an ingest made by another process (Chroma server mode) without a restart:
