@@ -110,7 +110,7 @@ def test_the_cli_prints_each_sources_page_and_heading(
 def test_the_chat_export_and_eval_report_show_the_place(paged: tuple[Assistant, Path]) -> None:
     from remqa.chat import transcript
     from remqa.chat.render import sources_html
-    from remqa.evaluation.report import _item_md
+    from remqa.evaluation.report_markdown import item_markdown
     from remqa.evaluation.scoring import ItemResult
 
     answer = paged[0].ask(FACTS[2][2])
@@ -125,7 +125,7 @@ def test_the_chat_export_and_eval_report_show_the_place(paged: tuple[Assistant, 
         answer=answer.text, gold_rank=1, answer_figures=[],
         citations=[c.model_dump() for c in answer.citations],
     )  # fmt: skip
-    assert f"[1] `report.pdf`, p. 3 · Treatment, chars {c.start}-{c.end}" in _item_md(item)
+    assert f"[1] `report.pdf`, p. 3 · Treatment, chars {c.start}-{c.end}" in item_markdown(item)
 
 
 def test_the_http_apis_reply_names_the_page_and_heading(paged: tuple[Assistant, Path]) -> None:

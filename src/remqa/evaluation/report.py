@@ -1,4 +1,5 @@
-"""The eval report: a summary table on the terminal, report.json and report.md on disk."""
+"""The eval report: a summary table on the terminal, report.json and report.md on disk (its
+text is written by report_markdown.py)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from remqa.evaluation.formats import COMPARED, FormatRun, format_gates, run_formats
+from remqa.evaluation.formats import FormatRun, format_gates, run_formats
 from remqa.evaluation.gates import GateResult
-from remqa.evaluation.scoring import EvalRun, ItemResult
-from remqa.models import Citation
+from remqa.evaluation.report_markdown import FORMAT_ROWS, fmt, formats_markdown, report_markdown
+from remqa.evaluation.scoring import EvalRun
 from remqa.settings import Settings
 
 if TYPE_CHECKING:
     from remqa.assistant import Assistant
-
-METRIC_HELP = {
-    "hit_at_1": "a passage holding the gold span is retrieved first",
-    "hit_at_5": "... among the first five",
-    "mrr": "mean of 1/rank of the first such passage (0 when not in the first five)",
-    "figure_accuracy_first_sentence": "the gold figure is in the answer's first sentence",
-    "figure_accuracy_whole": "every gold figure is somewhere in the answer",
-    "text_accuracy": "the gold name/phrase is in the answer",
-    "invented_figures": "answers stating a figure that no cited quote contains",
-    "citation_validity": "every quote equals its span of the source",
-    "citation_precision": "the first citation's quote holds the gold figure or text",
-    "refusal_accuracy": "unanswerable questions refused",
-    "false_refusals": "answerable questions refused",
-    "items_passed": "items passing every check",
-}
 
 
 def git_commit(repo: Path) -> str:
@@ -42,10 +28,6 @@ def git_commit(repo: Path) -> str:
         return out.stdout.strip() or "unknown"
     except OSError:
         return "unknown"
-
-
-def _fmt(value: object) -> str:
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def print_summary(run: EvalRun, gates: list[GateResult]) -> None:
@@ -64,11 +46,11 @@ def print_summary(run: EvalRun, gates: list[GateResult]) -> None:
             continue
         gate = gate_by_name.get(name)
         mark = "" if gate is None else ("[green]pass[/]" if gate.passed else "[red]FAIL[/]")
-        table.add_row(name, _fmt(value), gate.limit if gate else "", mark)
+        table.add_row(name, fmt(value), gate.limit if gate else "", mark)
     for name in ("hit_rate", "mrr"):
         if name in run.llamaindex_cross_check:
             cross = run.llamaindex_cross_check[name]
-            table.add_row(f"{name} (LlamaIndex RetrieverEvaluator)", _fmt(cross), "", "")
+            table.add_row(f"{name} (LlamaIndex RetrieverEvaluator)", fmt(cross), "", "")
     regress = gate_by_name.get("no_regressions")
     if regress:
         mark = "[green]pass[/]" if regress.passed else "[red]FAIL[/]"
@@ -80,7 +62,6 @@ def print_summary(run: EvalRun, gates: list[GateResult]) -> None:
     console.print(f"By type: {by_type}", highlight=False)
 
 
-FORMAT_ROWS = (*COMPARED, "false_refusals", "invented_figures", "citation_validity")
 # Short names for the terminal table, so that eight formats side by side fit 80 columns.
 _SHORT = {
     "figure_accuracy_first_sentence": "figure, first",
@@ -121,7 +102,7 @@ def print_formats(variants: Sequence[FormatRun], gates: Sequence[GateResult]) ->
     for fr in variants:
         table.add_column(fr.fmt, justify="right", no_wrap=True)
     for name in FORMAT_ROWS:
-        table.add_row(_SHORT.get(name, name), *(_fmt(fr.run.metrics[name]) for fr in variants))
+        table.add_row(_SHORT.get(name, name), *(fmt(fr.run.metrics[name]) for fr in variants))
     table.add_row("cut quotes", *(str(len(fr.cut_quotes)) for fr in variants))
     table.add_row("gold not found", *(str(fr.lost_spans) for fr in variants))
     table.add_row(
@@ -133,32 +114,6 @@ def print_formats(variants: Sequence[FormatRun], gates: Sequence[GateResult]) ->
         ),
     )
     Console().print(table)
-
-
-def _formats_md(variants: Sequence[FormatRun], gates: Sequence[GateResult]) -> list[str]:
-    by_name = {g.name: g for g in gates}
-    head = "| metric | " + " | ".join(fr.fmt for fr in variants) + " |"
-    rule = "| --- |" + " ---: |" * len(variants)
-    lines = ["## Format invariance", "", head, rule]
-    for name in FORMAT_ROWS:
-        lines.append(
-            f"| {name} | " + " | ".join(_fmt(fr.run.metrics[name]) for fr in variants) + " |"
-        )
-    lines.append(
-        "| quotes cut at a line break | "
-        + " | ".join(str(len(fr.cut_quotes)) for fr in variants)
-        + " |"
-    )
-    lines += ["", "| format | verdict |", "| --- | --- |"]
-    for fr in variants[1:]:
-        g = by_name[f"format:{fr.fmt}"]
-        lines.append(f"| {fr.fmt} | {'pass' if g.passed else '**FAIL**'}: {g.value} |")
-    lines += ["", "Per item (✓ passed, ✗ failed):", "", head.replace("metric", "item"), rule]
-    results = [{r.id: r.passed for r in fr.run.items} for fr in variants]
-    for r in variants[0].run.items:
-        marks = " | ".join("✓" if res.get(r.id) else "✗" for res in results)
-        lines.append(f"| `{r.id}` | {marks} |")
-    return [*lines, ""]
 
 
 def write_reports(
@@ -198,77 +153,11 @@ def write_reports(
     json_path = out_dir / "report.json"
     json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     md_path = out_dir / "report.md"
-    markdown = _markdown(run, gates, meta)
+    markdown = report_markdown(run, gates, meta)
     if variants:
-        markdown += "\n" + "\n".join(_formats_md(variants, gates))
+        markdown += "\n" + "\n".join(formats_markdown(variants, gates))
     md_path.write_text(markdown, encoding="utf-8")
     return json_path, md_path
-
-
-def _markdown(run: EvalRun, gates: list[GateResult], meta: dict[str, Any]) -> str:
-    verdict = "PASSED" if all(g.passed for g in gates) else "FAILED"
-    lines = [
-        f"# remqa eval report: {verdict}",
-        "",
-        f"Commit `{meta['commit']}`, eval set `{meta['eval_set']}`, "
-        f"{run.metrics['items']} questions in {run.seconds:.1f} s, "
-        f"answer backend `{meta['settings']['llm']}`.",
-        "",
-        "## Metrics",
-        "",
-        "| metric | value | gate | | meaning |",
-        "| --- | ---: | --- | --- | --- |",
-    ]
-    gate_by_name = {g.name: g for g in gates}
-    for name, value in run.metrics.items():
-        gate = gate_by_name.get(name)
-        mark = "" if gate is None else ("pass" if gate.passed else "**FAIL**")
-        lines.append(
-            f"| {name} | {_fmt(value)} | {gate.limit if gate else ''} | {mark} | "
-            f"{METRIC_HELP.get(name, '')} |"
-        )
-    cross = run.llamaindex_cross_check
-    lines += [
-        "",
-        "LlamaIndex `RetrieverEvaluator` on the same questions (first five passages): "
-        f"hit rate {_fmt(cross.get('hit_rate'))}, MRR {_fmt(cross.get('mrr'))}.",
-        "",
-    ]
-    if "no_regressions" in gate_by_name:
-        g = gate_by_name["no_regressions"]
-        lines += [f"Regressions against the baseline: {g.value}.", ""]
-    lines += ["## By type", "", "| type | items | passed |", "| --- | ---: | ---: |"]
-    lines += [f"| {k} | {int(v['items'])} | {int(v['passed'])} |" for k, v in run.by_type.items()]
-    failures = [r for r in run.items if not r.passed]
-    lines += ["", f"## Failures ({len(failures)})", ""]
-    lines += [_item_md(r) for r in failures] or ["None.", ""]
-    lines += [f"## Passing items ({len(run.items) - len(failures)})", ""]
-    lines += [f"- `{r.id}` ({r.type}): {r.question}" for r in run.items if r.passed]
-    return "\n".join(lines) + "\n"
-
-
-def _item_md(r: ItemResult) -> str:
-    failed = [f"  - {name}: {c.reason}" for name, c in r.checks.items() if not c.passed]
-    resolved = f"  (understood as: {r.resolved_question})\n" if r.resolved_question else ""
-    answer = r.answer.replace("\n", "\n  > ")
-    return (
-        f"### `{r.id}` ({r.type})\n\n{r.question}\n{resolved}\n"
-        + "\n".join(failed)
-        + f"\n\n  > {answer}\n\n"
-        + _cited_md(r)
-        + f"  gold passage rank: {r.gold_rank}; figures in answer: "
-        f"{', '.join(r.answer_figures) or 'none'}\n"
-    )
-
-
-def _cited_md(r: ItemResult) -> str:
-    """Where each cited quote is: file, page and heading (where known), offsets."""
-    lines = []
-    for raw in r.citations:
-        c = Citation.model_validate(raw)
-        place = f", {c.place}" if c.place else ""
-        lines.append(f"  [{c.id}] `{c.source}`{place}, chars {c.start}-{c.end}\n")
-    return "".join(lines) + ("\n" if lines else "")
 
 
 def evaluate_and_report(
