@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -23,6 +22,7 @@ from remqa.errors import CorpusError, IndexCorruptError, IndexLockedError
 from remqa.index.meta import bump_generation, check_signature, create_collection, follow_index
 from remqa.index.serving import refuse_if_served_elsewhere
 from remqa.index.store import describe_store, open_client
+from remqa.ingest.chunk_writer import batches, write_chunks
 from remqa.ingest.chunking import OffsetSentenceSplitter
 from remqa.ingest.errors import UnreadableFile
 from remqa.ingest.layout import LAYOUT_VERSION, Layout, place_chunks, prune_char_maps, save_char_map
@@ -35,7 +35,6 @@ from remqa.ingest.loaders import (
 )
 from remqa.ingest.manifest import read_manifest, write_manifest
 from remqa.models import DocumentEntry, Documents, IngestReport, SkippedFile
-from remqa.progress import progress_bar
 from remqa.settings import Settings
 
 if TYPE_CHECKING:
@@ -56,11 +55,6 @@ class _IndexedFile:
             self.consistent and self.placed and self.file_hash == content_hash
             and len(self.ids) == self.n_chunks
         )  # fmt: skip
-
-
-def _batches(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _indexed_files(collection: Collection, page: int) -> dict[str, _IndexedFile]:
@@ -223,11 +217,11 @@ def _ingest_locked(
     existing_ids = {i for entry in indexed.values() for i in entry.ids}
     reused = [n for n in nodes if n.node_id in existing_ids]
     fresh = [n for n in nodes if n.node_id not in existing_ids]
-    _write(collection, reused, fresh, settings, page, on_progress)
+    write_chunks(collection, reused, fresh, settings, page, on_progress)
 
     keep = {n.node_id for n in nodes} | {i for s in report.unchanged for i in indexed[s].ids}
     stale = sorted(existing_ids - keep)
-    for batch in _batches(stale, page):
+    for batch in batches(stale, page):
         collection.delete(ids=list(batch))
     corpus_sources = {f.source for f in files}
     report.removed = sorted(s for s in indexed if s not in corpus_sources)
@@ -279,57 +273,3 @@ def _record_documents(
             )
         )  # fmt: skip
     write_manifest(settings.index_dir, Documents(documents=entries, skipped=report.skipped))
-
-
-def _write(
-    collection: Collection,
-    reused: list[BaseNode],
-    fresh: list[BaseNode],
-    settings: Settings,
-    page: int,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> None:
-    """Re-label chunks that are already embedded; embed and upsert the rest in batches."""
-    from llama_index.core.vector_stores.utils import node_to_metadata_dict
-
-    def metadata(node: BaseNode) -> dict[str, Any]:
-        return node_to_metadata_dict(node, remove_text=True, flat_metadata=False)
-
-    def store(batch: Sequence[BaseNode], texts: list[str], vectors: list[list[float]]) -> None:
-        collection.upsert(
-            ids=[n.node_id for n in batch],
-            embeddings=vectors,  # type: ignore[arg-type]
-            metadatas=[metadata(n) for n in batch],
-            documents=texts,
-        )
-
-    for batch in _batches(reused, page):
-        collection.update(ids=[n.node_id for n in batch], metadatas=[metadata(n) for n in batch])
-    if not fresh:
-        return
-    from remqa.index.embedding import load_embedder
-
-    embed_model = load_embedder(settings)
-    batch_size = min(page, max(settings.embed_batch_size * 4, 64))
-    # Shortest first, as the model's own batches are: less padding to encode.
-    fresh = sorted(fresh, key=lambda n: len(n.get_content()))
-    done = 0
-    # One batch is stored (metadata built, written to Chroma) while the model encodes the
-    # next: the model releases the GIL, so the two share the cores.
-    with (
-        progress_bar("Embedding chunks", len(fresh), settings.show_progress) as advance,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="remqa-upsert") as writer,
-    ):
-        pending: Future[None] | None = None
-        for batch in _batches(fresh, batch_size):
-            texts = [n.get_content() for n in batch]
-            vectors = embed_model.get_text_embedding_batch(texts)
-            if pending is not None:
-                pending.result()  # in order, and an error stops the ingest here
-            pending = writer.submit(store, batch, texts, vectors)
-            advance(len(batch))
-            done += len(batch)
-            if on_progress:
-                on_progress(done, len(fresh))
-        if pending is not None:
-            pending.result()
