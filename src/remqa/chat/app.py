@@ -5,7 +5,7 @@ encrypted with a key kept across launches: chat/secret.py) so it survives a relo
 restart; the server keeps no copy (only the short-lived Markdown file a download
 needs). Questions from many people run concurrently, as answering only reads the index. A
 Documents tab lists, adds, removes and re-indexes files when changes are allowed
-(chat/documents.py). Bound to loopback unless told otherwise, no share link, no analytics,
+(chat/documents_tab.py). Bound to loopback unless told otherwise, no share link, no analytics,
 and no route that serves the corpus or index folders.
 An "Ask in" picker limits questions to chosen documents (chat/scope.py).
 """
@@ -17,32 +17,26 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from remqa.chat import scope as picker
 from remqa.chat import transcript
-from remqa.chat.documents import (
-    UPLOAD_TYPES,
-    add_markdown,
-    changes_allowed,
-    documents_html,
-    ingest_line,
-)
+from remqa.chat.documents import changes_allowed
+from remqa.chat.documents_tab import document_handlers, documents_tab, wire_documents_tab
 from remqa.chat.render import (
     CSS,
     HEAD,
     answer_markdown,
     draft_markdown,
-    escape_markdown,
     sources_html,
     status_markdown,
 )
 from remqa.chat.secret import browser_secret
 from remqa.errors import RemqaError
 from remqa.llm.backends import describe_backend
-from remqa.models import Answer, Documents
+from remqa.models import Answer
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -158,57 +152,7 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         with the reason."""
         return assistant.documents().model_dump()
 
-    def panel() -> tuple[Any, ...]:
-        docs = assistant.documents()
-        choices = [d.source for d in docs.documents] + [s.source for s in docs.skipped]
-        return documents_html(docs), gr.update(choices=choices, value=None), _status_line(assistant)
-
-    def require_allowed() -> None:
-        if not allowed:
-            raise gr.Error(why_not)
-
-    def add(files: list[Any] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Save the uploaded files into the corpus folder and index them; each file's outcome
-        and the ingest in `report`."""
-        require_allowed()
-        uploads = [_upload(f) for f in files or []]
-        progress(0, desc="Checking and saving the files…")
-        try:
-            report = assistant.add_documents(uploads, _progress(progress))
-        except RemqaError as exc:
-            raise gr.Error(str(exc)) from None
-        return (add_markdown(report), *panel(), report.model_dump(), None)
-
-    def ask_remove(source: str | None) -> tuple[Any, ...]:
-        require_allowed()
-        if not source:
-            raise gr.Error("Pick a document to remove first.")
-        text = f"Remove **{escape_markdown(source)}** from the documents and the index?"
-        return text, gr.update(visible=True), gr.update(visible=True)
-
-    def remove(source: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Move `source` to the corpus folder's .trash/ and take it out of the index."""
-        require_allowed()
-        try:
-            report = assistant.remove_document(source or "", _progress(progress))
-        except RemqaError as exc:
-            raise gr.Error(str(exc)) from None
-        done = f"Removed {escape_markdown(source or '')} (kept in the corpus folder's .trash/). "
-        hide = gr.update(visible=False)
-        return (done + ingest_line(report), hide, hide, *panel(), report.model_dump())
-
-    def cancel_remove() -> tuple[Any, ...]:
-        hide = gr.update(visible=False)
-        return "", hide, hide
-
-    def reindex(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """The same as `remqa ingest`: bring the index in step with the corpus folder."""
-        require_allowed()
-        try:
-            report = assistant.ingest(on_progress=_progress(progress))
-        except RemqaError as exc:
-            raise gr.Error(str(exc)) from None
-        return (ingest_line(report), *panel(), report.model_dump())
+    handlers = document_handlers(assistant, allowed, why_not, lambda: _status_line(assistant))
 
     with gr.Blocks(title="remqa", analytics_enabled=False) as app:
         gr.Markdown("## remqa · answers quoted from your documents")
@@ -251,38 +195,7 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
                         sources_html(Answer(question="", text=""), {}), elem_id="remqa-sources"
                     )
             with gr.Tab("Documents", id="documents"):
-                if not allowed:
-                    gr.Markdown(f"> {escape_markdown(why_not)}", elem_id="remqa-docs-off")
-                docs_table = gr.HTML(documents_html(Documents()), elem_id="remqa-documents")
-                upload = gr.File(
-                    file_count="multiple", file_types=UPLOAD_TYPES, interactive=allowed,
-                    label="Add documents (.txt .md .pdf .html .docx): drop files here or click",
-                    elem_id="remqa-upload",
-                )  # fmt: skip
-                add_button = gr.Button(
-                    "Add and index", variant="primary", interactive=allowed, elem_id="remqa-add"
-                )
-                outcome = gr.Markdown(elem_id="remqa-docs-result")
-                with gr.Row():
-                    pick = gr.Dropdown(
-                        [], label="Remove a document", interactive=allowed, scale=3,
-                        allow_custom_value=True,  # checked on the server against the list
-                        elem_id="remqa-remove-pick",
-                    )  # fmt: skip
-                    remove_button = gr.Button(
-                        "Remove…", variant="stop", interactive=allowed, scale=1,
-                        elem_id="remqa-remove",
-                    )  # fmt: skip
-                with gr.Row():
-                    confirm = gr.Button(
-                        "Yes, remove it", variant="stop", visible=False, elem_id="remqa-confirm"
-                    )
-                    keep_it = gr.Button("Keep it", visible=False, elem_id="remqa-keep")
-                reindex_button = gr.Button(
-                    "Re-index all (same as `remqa ingest`)", interactive=allowed,
-                    elem_id="remqa-reindex",
-                )  # fmt: skip
-                report_json = gr.JSON(visible=False)
+                docs_tab = documents_tab(allowed, why_not)
         outputs = [box, chatbot, turns, sources, saved, download]
         # Clear stops an answer still on its way, so it cannot repaint the chat afterwards.
         asked: list[Any] = [
@@ -305,31 +218,16 @@ def build_app(assistant: Assistant, host: str | None = None) -> gr.Blocks:
         # Both Clear chat and the chat box's own bin empty it, here and in the browser.
         clear.click(start_over, None, outputs, api_visibility="private", cancels=asked)
         chatbot.clear(start_over, None, outputs, api_visibility="private", cancels=asked)
-        documents_out = [docs_table, pick, status_line]
-        changing: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": "documents"}
-        add_button.click(
-            add, [upload], [outcome, *documents_out, report_json, upload],
-            api_name="add_documents", **changing,
-        )  # fmt: skip
-        remove_button.click(
-            ask_remove, [pick], [outcome, confirm, keep_it], api_visibility="private"
-        )
-        confirm.click(
-            remove, [pick], [outcome, confirm, keep_it, *documents_out, report_json],
-            api_name="remove_document", **changing,
-        )  # fmt: skip
-        keep_it.click(cancel_remove, None, [outcome, confirm, keep_it], api_visibility="private")
-        reindex_button.click(
-            reindex, None, [outcome, *documents_out, report_json], api_name="reindex", **changing
-        )
+        documents_out = [docs_tab.table, docs_tab.pick, status_line]
+        wire_documents_tab(docs_tab, handlers, documents_out)
         app.load(status, None, status_line, api_visibility="private").then(
-            panel, None, documents_out, api_visibility="private"
+            handlers.panel, None, documents_out, api_visibility="private"
         )
         app.load(
             restore, [saved], [chatbot, turns, saved, download, scope], api_visibility="private"
         )
         # The picker offers what the Documents tab lists, whenever that list changes.
-        docs_table.change(
+        docs_tab.table.change(
             lambda chosen: picker.picker_update(assistant.documents(), chosen),
             [scope], [scope], api_visibility="private",
         )  # fmt: skip
@@ -344,17 +242,6 @@ def _status_line(assistant: Assistant) -> str:
     documents = len({c.source for c in retriever.chunks})
     backend = describe_backend(assistant.settings)
     return status_markdown(documents, len(retriever.chunks), "all-MiniLM-L6-v2", backend)
-
-
-def _upload(file: Any) -> tuple[str, Path]:
-    """(the name the browser sent, the file Gradio saved) for one uploaded file."""
-    path = Path(getattr(file, "name", None) or str(file))
-    original = getattr(file, "orig_name", None) or path.name
-    return str(original), path
-
-
-def _progress(progress: Any) -> Callable[[int, int], None]:
-    return lambda done, total: progress(done / max(total, 1), desc=f"Indexing: {done}/{total}")
 
 
 def mount_options(settings: Settings) -> dict[str, Any]:
