@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from remqa import Assistant, Settings
-from remqa.answering.answer_types import AnswerType, answer_type
+from remqa.answering.answer_types import AnswerType
 from remqa.answering.answerer import Answerer
 from remqa.answering.candidates import Candidate
 from remqa.answering.question import QuestionAnalysis, analyze
@@ -131,5 +131,5 @@ def read_questions(
             passages = assistant.retriever.retrieve(q.question, vector)
             cands = answerer.reader.scored_candidates(analysis, passages, vector)
             yield ReadQuestion(
-                group_of[q.article], q, analysis, answer_type(q.question), cands, answerer
+                group_of[q.article], q, analysis, analysis.answer_type, cands, answerer
             )

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from remqa import Assistant, Settings
-from remqa.answering.answer_types import answer_type, typed_spans
+from remqa.answering.answer_types import typed_spans
 from remqa.answering.features import FEATURES
 from remqa.answering.model import Scorer, trees_from_lightgbm
+from remqa.answering.question import analyze
 from remqa.answering.selector import SHIPPED, load_selector
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans
 from remqa.errors import RemqaError
@@ -40,7 +41,7 @@ from tests.conftest import shipped_weights_with, write_corpus
     ],
 )
 def test_answer_type_from_question_words(question: str, kind: str) -> None:
-    assert answer_type(question) == kind
+    assert analyze(question).answer_type == kind
 
 
 def test_typed_spans_find_names_dates_and_counts_not_in_the_question() -> None:

@@ -26,6 +26,8 @@ from remqa.text.words import expand_query, find_acronyms, spells_acronym, stems_
         ("Which company makes the magnets?", set(), None),
         ("Who announced the eightfold rise?", set(), None),
         ("Where is the mine located?", set(), None),
+        # A place asked for is a name, whatever figures the question holds.
+        ("Which country holds 70% of the reserves?", set(), None),
         # A cue word asks for a figure only when it is what the question asks about.
         ("What is China's stake in scandium mining?", {"percent"}, None),
         ("Contrast Russia's portion of reserves with its portion of output.", {"percent"}, None),
@@ -45,6 +47,25 @@ def test_expected_answer_kind(question: str, kinds: set[str], unit: str | None) 
     analysis = analyze(question)
     assert analysis.kinds == kinds
     assert analysis.count_unit == unit
+
+
+@pytest.mark.parametrize(
+    ("question", "answer_type", "wants_name"),
+    [
+        ("Who described the three laws?", "name", True),
+        ("In which city did the treaty get signed?", "place", True),
+        ("What percentage of people voted?", "amount", False),
+        ("How large is the lake?", "measure", False),
+        ("What area does the park cover?", "place", False),  # a size, not a place's name
+        ("Which river flows through Basel?", "place", True),
+        ("What is the translation of Oude Maas?", "thing", False),
+    ],
+)
+def test_one_reading_gives_the_answer_type_and_whether_a_name_is_wanted(
+    question: str, answer_type: str, wants_name: bool
+) -> None:
+    analysis = analyze(question)
+    assert (analysis.answer_type, analysis.wants_name) == (answer_type, wants_name)
 
 
 def test_names_and_years_are_entities_and_cue_words_are_not_terms() -> None:

@@ -1,10 +1,9 @@
-"""What kind of answer a question wants, and the spans of a sentence that are of that kind.
+"""The kinds of answer a question may want, and the spans of a sentence that are of a kind.
 
-"Who" wants a name, "when" a date, "where" a place, "how many" a count, "how much" an amount,
-"which river" a name, "what year" a date. The kinds come from English question words and a
-few general nouns, never from any one document. A sentence that holds a span of the wanted
-kind (not already in the question) is more likely to answer, and that span is the short
-answer shown in bold.
+"Who" wants a name, "when" a date, "where" a place, "how many" a count, "how much" an amount
+(the question analysis, question.py, decides which). A sentence that holds a span of the
+wanted kind (not already in the question) is more likely to answer, and that span is the
+short answer shown in bold.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from remqa.answering.figures import find_figures
-from remqa.answering.question import asks_when
 from remqa.text.words import STOPWORDS, tokenize
 
 AnswerType = Literal[
@@ -23,32 +21,6 @@ AnswerType = Literal[
 ANSWER_TYPES: tuple[AnswerType, ...] = (
     "name", "place", "date", "count", "amount", "measure", "reason", "thing", "other"
 )  # fmt: skip
-
-# Nouns that say what kind of thing "which/what NOUN" asks for: general English.
-_DATE_NOUNS = {
-    "year", "years", "date", "century", "centuries", "decade", "decades", "month", "day",
-    "era", "period", "time", "age",
-}  # fmt: skip
-_PLACE_NOUNS = {
-    "city", "cities", "country", "countries", "river", "rivers", "place", "places", "region",
-    "state", "town", "location", "mountain", "mountains", "lake", "sea", "ocean", "island",
-    "continent", "area", "border", "capital", "village", "province", "county", "valley",
-    "nation", "canton", "port", "street",
-}  # fmt: skip
-_NAME_NOUNS = {
-    "person", "man", "woman", "people", "king", "queen", "president", "scientist", "author",
-    "writer", "leader", "company", "organization", "organisation", "group", "team", "church",
-    "university", "party", "bishop", "emperor", "philosopher", "physicist", "name", "called",
-    "named", "founder", "minister", "agency", "firm", "body", "official", "officer",
-    "director", "head", "chief", "executive", "manager", "spokesman", "spokesperson",
-    "chairman", "owner", "operator", "shareholder", "general", "ruler", "artist", "composer",
-    "inventor", "discoverer", "manufacturer", "producer", "supplier", "corporation", "who",
-}  # fmt: skip
-_AMOUNT_NOUNS = {"percentage", "percent", "proportion", "share", "amount", "cost", "price"}
-_COUNT_NOUNS = {"number"}
-_MEASURE_WORDS = {
-    "long", "far", "big", "large", "tall", "old", "high", "wide", "deep", "fast", "heavy", "thick",
-}  # fmt: skip
 
 _YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -79,44 +51,6 @@ class Span:
     start: int  # offsets in the sentence
     end: int
     text: str
-
-
-def answer_type(question: str) -> AnswerType:
-    """The kind of answer the question wants, from its question words."""
-    words = [t.text.lower() for t in tokenize(question)]
-    text = " " + " ".join(words) + " "
-    if " how many " in text:
-        return "count"
-    if " how much " in text:
-        return "amount"
-    for word in _MEASURE_WORDS:
-        if f" how {word} " in text:
-            return "measure"
-    if words[:1] in (["who"], ["whom"], ["whose"]) or " who " in text[:12]:
-        return "name"
-    if asks_when(words) or " what year " in text or " which year " in text:
-        return "date"
-    if " where " in text:
-        return "place"
-    if " why " in text:
-        return "reason"
-    for wh in ("what", "which", "whose"):
-        if f" {wh} " in text:
-            after = text.split(f" {wh} ", 1)[1].split()
-            nouns = [w for w in after[:4] if w not in STOPWORDS or w in _DATE_NOUNS]
-            head = nouns[:2]
-            if any(w in _DATE_NOUNS for w in head):
-                return "date"
-            if any(w in _PLACE_NOUNS for w in head):
-                return "place"
-            if any(w in _AMOUNT_NOUNS for w in head):
-                return "amount"
-            if any(w in _COUNT_NOUNS for w in head):
-                return "count"
-            if any(w in _NAME_NOUNS for w in head) or " called " in text or " named " in text:
-                return "name"
-            return "thing"
-    return "other"
 
 
 def typed_spans(sentence: str, kind: AnswerType, question_stems: set[str]) -> list[Span]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from remqa.answering.answer_types import AnswerType, answer_type, typed_spans
+from remqa.answering.answer_types import AnswerType, typed_spans
 from remqa.answering.candidates import ORDINAL, Candidate, CandidateReader
 from remqa.answering.compose import (
     EXTRA_COVERAGE,
@@ -87,7 +87,7 @@ class Answerer:
         passages: Sequence[Passage],
         query_vector: Sequence[float] | None = None,
     ) -> Answer:
-        kind = answer_type(analysis.text)
+        kind = analysis.answer_type
         cands = self.reader.scored_candidates(analysis, passages, query_vector)
         if analysis.wants_figure:
             # A figure is answered only with a figure of the asked kind, exact text of its

@@ -16,7 +16,8 @@ from remqa.answering.answer_types import Span
 from remqa.answering.binding import bind, clause_before, labelled_count, measure_phrase
 from remqa.answering.figure_choice import fits
 from remqa.answering.figures import Figure, find_figures
-from remqa.answering.question import GENERIC, SCOPE_WORDS, QuestionAnalysis, Term
+from remqa.answering.question import QuestionAnalysis, Term
+from remqa.answering.question_words import GENERIC, SCOPE_WORDS
 from remqa.answering.terms import match_term, term_forms
 from remqa.models import Passage
 from remqa.text.sentences import split_sentences

@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from remqa.answering.binding import BREAK, bind, labelled_count, measure_phrase
 from remqa.answering.figures import DIMENSIONS, Figure, find_figures
-from remqa.answering.question import GENERIC, QuestionAnalysis
+from remqa.answering.question import QuestionAnalysis
+from remqa.answering.question_words import GENERIC
 from remqa.text.lexicon import related_stems
 from remqa.text.words import STOPWORDS, Token, stem, stems_match, tokenize
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from remqa.answering.question import GENERIC, analyze
+from remqa.answering.question import analyze
+from remqa.answering.question_words import GENERIC
 from remqa.text.words import STOPWORDS, stems_match, tokenize
 
 _LEAD_IN = re.compile(

@@ -1,72 +1,42 @@
-"""Understanding a question without an LLM: what kind of figure it asks for, and its terms."""
+"""Understanding a question without an LLM, in one pass: the kind of answer it wants (a
+name, a date, a count ...), the kind of figure that would answer it, and its terms. The
+words these decisions rest on are in question_words.py."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from remqa.answering.answer_types import AnswerType
 from remqa.answering.figures import FigureKind
+from remqa.answering.question_words import (
+    AFTER_WEAK_CUE,
+    AMOUNT_NOUNS,
+    ASKED_PROPERTY,
+    ASKED_WITHIN,
+    AUXILIARIES,
+    BEFORE_WHEN,
+    CHANGE_VERBS,
+    COUNT_NOUNS,
+    DATE_NOUNS,
+    DIMENSION_OF,
+    GENERIC,
+    MEASURE_WORDS,
+    MONEY_CUES,
+    NAME_NOUNS,
+    OTHER_QUESTION_WORDS,
+    PERCENT_CUES,
+    PLACE_NOUNS,
+    PROPERTY_DIMENSION,
+    QUANTITY_UNITS,
+    QUESTION_WORDS,
+    SIZE_WORDS,
+    UNIT_STOP,
+    WEAK_CUES,
+)
 from remqa.text.lexicon import in_compounds
 from remqa.text.words import STOPWORDS, Token, tokenize
 
-# Words that say what kind of answer is wanted; they are not the subject of the question.
-_PERCENT_CUES = {
-    "share", "shares", "percentage", "percent", "proportion", "fraction", "portion", "stake",
-    "slice", "%", "percentages", "part",
-}  # fmt: skip
-_MONEY_CUES = {
-    "worth", "value", "valued", "values", "cost", "costs", "price", "prices", "dollars",
-    "dollar", "money", "invest", "investment", "investments", "revenue", "spend", "spent",
-    "funding", "usd", "$",
-}  # fmt: skip
-# Cue words that ask for a figure only when they are what the question asks about ("what
-# share of ...", "what is China's stake in ..."), not anywhere in it: "what part of the
-# Rhine", "federal funding for what purpose", "a small fraction ... goes to what lake".
-_WEAK_CUES = {
-    "share", "shares", "proportion", "fraction", "portion", "stake", "slice", "part",
-    "value", "valued", "values", "invest", "investment", "investments", "spend", "spent",
-    "funding",
-}  # fmt: skip
-_ASKED_WITHIN = 8  # words from the start of the question
-_AFTER_WEAK_CUE = {"of", "in", "for", "does", "do", "did", "is", "was", "are", "were", "has"}
-_QUANTITY_UNITS = {"ton", "tons", "tonne", "tonnes", "tonnage", "kilograms", "kg", "t"}
-_QUANTITY_CUES = _QUANTITY_UNITS | {"volume", "capacity", "amount", "quantity"}
-_YEAR_CUES = {"when", "year"}
-_MULTIPLIER_CUES = {"times", "fold", "factor", "multiply", "multiplied"}
-_MEASURE_WORDS = {"heavy", "long", "tall", "wide", "deep", "far", "high", "fast", "thick", "old"}
-# The dimension a "how ADJECTIVE" question asks about (None: any quantity).
-_DIMENSION_OF = {
-    "heavy": "mass", "tall": "length", "wide": "length", "deep": "length", "far": "length",
-    "high": "length", "thick": "length", "fast": "speed",
-}  # fmt: skip
-# "What is the boiling point of neodymium?": a measurable property asked for by name wants a
-# quantity of its dimension ("about 1,000 tons" does not answer it).
-_PROPERTY_DIMENSION = {
-    "boiling point": "temperature", "melting point": "temperature",
-    "temperature": "temperature", "weight": "mass", "mass": "mass", "length": "length",
-    "height": "length", "depth": "length", "width": "length", "distance": "length",
-    "altitude": "length", "elevation": "length", "speed": "speed", "velocity": "speed",
-    "area": "area", "power output": "power",
-}  # fmt: skip
-_ASKED_PROPERTY = re.compile(
-    r"\b(?:what|which)(?:'s| is| was| are| were)(?: the| its| their| an?)?(?: [\w-]+'s)? ("
-    + "|".join(sorted(_PROPERTY_DIMENSION, key=len, reverse=True))
-    + r")\b"
-)
-_CHANGE_VERBS = {"rise", "rose", "grow", "grew", "increase", "increased", "expand", "change"}
-_SCAFFOLD = {
-    "much", "many", "big", "large", "larger", "largest", "high", "number", "amount", "level",
-    "figure", "figures", "total", "roughly", "approximately", "exactly", "about", "around",
-    "respective", "respectively", "compare", "contrast", "between", "according", "does", "do",
-    "did", "doing", "name", "called", "named", "happen", "happened", "go", "goes", "way",
-}  # fmt: skip
-# Scope words narrow a question a little ("world production" vs "Russia's production"),
-# but say less than the subject; they count at a fraction of their weight.
-SCOPE_WORDS = {"world", "world's", "global", "worldwide", "planet", "overall", "whole", "total"}
-GENERIC = _PERCENT_CUES | _MONEY_CUES | _QUANTITY_CUES | _YEAR_CUES | _MULTIPLIER_CUES | _SCAFFOLD
-# Words that end the noun phrase after "how many".
-_UNIT_STOP = sorted(STOPWORDS | {"exist", "remain", "operate", "work"})
-_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how"}
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2}|2100)$")
 
 
@@ -89,7 +59,8 @@ class QuestionAnalysis:
     count_unit: str | None = None  # "how many operating mines" -> "mines"
     terms: list[Term] = field(default_factory=list)
 
-    wants_name: bool = False  # "Which official ...", "Who ..."
+    answer_type: AnswerType = "other"  # a name, a place, a date, a count ...
+    wants_name: bool = False  # "Which official ...", "Who ...": a name or a place
     wants_rank: bool = False  # "Where does Russia rank ..."
     wants_period: bool = False  # "Over which period ...", "Between which years ..."
     dimension: str | None = None  # "how heavy" -> "mass": a quantity of that dimension
@@ -108,7 +79,8 @@ def analyze(question: str) -> QuestionAnalysis:
     lower = [t.text.lower() for t in tokens]
     joined = " ".join(lower)
     asked_property = _asked_property(joined)  # "what is the boiling point of ..."
-    kinds, count_unit = _expected_kinds(question.lower(), lower, asked_property)
+    kind = _answer_type(lower)
+    kinds, count_unit = _expected_kinds(question.lower(), lower, asked_property, kind)
     compounds = in_compounds(lower)
     terms: list[Term] = []
     seen: set[str] = set()
@@ -124,7 +96,7 @@ def analyze(question: str) -> QuestionAnalysis:
         word = token.text.lower()
         if word in STOPWORDS or len(word) < 2 and not word.isdigit():
             continue
-        if word in GENERIC or word in _QUESTION_WORDS or token.stem in seen:
+        if word in GENERIC or word in QUESTION_WORDS or token.stem in seen:
             continue
         if count_unit and word == count_unit:
             continue  # "how many mines": the unit, matched through the figure instead
@@ -144,11 +116,12 @@ def analyze(question: str) -> QuestionAnalysis:
         kinds=kinds,
         count_unit=count_unit,
         terms=terms,
-        wants_name=_asks_for_a_name(lower),
+        answer_type=kind,
+        wants_name=_asks_for_a_name(lower, kind),
         wants_rank=_asks_rank(lower),
         wants_period=bool(set(lower) & {"period", "years", "decades", "span"}),
         dimension=next(
-            (d for w, d in _DIMENSION_OF.items() if f"how {w}" in joined), asked_property
+            (d for w, d in DIMENSION_OF.items() if f"how {w}" in joined), asked_property
         ),
     )
 
@@ -159,21 +132,21 @@ def _is_entity(token: Token, first: bool) -> bool:
 
 
 def _expected_kinds(
-    question: str, words: list[str], asked_property: str | None
+    question: str, words: list[str], asked_property: str | None, answer_type: AnswerType
 ) -> tuple[frozenset[FigureKind], str | None]:
     """The kind(s) of figure that would answer the question; `asked_property` is the
     dimension of a property it asks for by name (see _asked_property)."""
     text = " " + " ".join(words) + " "
     wordset = _figure_cues(words)
-    if _asks_for_a_name(words):
+    if _asks_for_a_name(words, answer_type):
         return frozenset(), None
     if " how many times " in text or wordset & {"fold", "factor", "multiple", "multiplied"}:
         return frozenset({"multiplier"}), None
-    if "%" in question or wordset & _PERCENT_CUES or " how much of " in text:
+    if "%" in question or wordset & PERCENT_CUES or " how much of " in text:
         return frozenset({"percent"}), None
-    if wordset & _MONEY_CUES or " how much money " in text:
+    if wordset & MONEY_CUES or " how much money " in text:
         return frozenset({"money"}), None
-    if wordset & _QUANTITY_UNITS or wordset & {"tonnage", "capacity", "volume"}:
+    if wordset & QUANTITY_UNITS or wordset & {"tonnage", "capacity", "volume"}:
         return frozenset({"quantity"}), None
     if " what range of " in text or " which range of " in text:  # a span of values
         return frozenset({"quantity", "money", "percent"}), None
@@ -187,22 +160,14 @@ def _expected_kinds(
         return frozenset({"year"}), None
     if " what year " in text or " which year " in text or asks_when(words):
         return frozenset({"year"}), None
-    if any(f" how {word} " in text for word in _MEASURE_WORDS):
+    if any(f" how {word} " in text for word in MEASURE_WORDS - SIZE_WORDS):
         # "how heavy", "how long", "how tall": a measure; a length of time counts years too
         return frozenset({"quantity", "count"} if " how long " in text else {"quantity"}), None
     if " how much " in text or " how big " in text or " how large " in text:
-        if wordset & _CHANGE_VERBS:
+        if wordset & CHANGE_VERBS:
             return frozenset({"percent", "multiplier", "quantity", "money"}), None
         return frozenset({"quantity", "money", "percent"}), None
     return frozenset(), None
-
-
-_AUXILIARIES = {
-    "did", "does", "do", "was", "were", "is", "are", "will", "would", "can", "could", "has",
-    "have", "had", "should", "shall", "may", "might", "must",
-}  # fmt: skip
-_BEFORE_WHEN = {"since", "until", "till", "from", "by", "and", "but", "so", "then"}
-_OTHER_QUESTION_WORDS = _QUESTION_WORDS - {"when"}
 
 
 def asks_when(words: list[str]) -> bool:
@@ -212,10 +177,10 @@ def asks_when(words: list[str]) -> bool:
     opens the question (after "since", "by" ...) and is followed by a verb like "did" or
     "was", or when no other question word follows."""
     for i, word in enumerate(words):
-        if word != "when" or not all(w in _BEFORE_WHEN for w in words[:i]):
+        if word != "when" or not all(w in BEFORE_WHEN for w in words[:i]):
             continue
         following = words[i + 1] if i + 1 < len(words) else ""
-        if following in _AUXILIARIES or not set(words[i + 1 :]) & _OTHER_QUESTION_WORDS:
+        if following in AUXILIARIES or not set(words[i + 1 :]) & OTHER_QUESTION_WORDS:
             return True
     return False
 
@@ -235,25 +200,25 @@ def _asks_rank(words: list[str]) -> bool:
 
 def _asked_property(text: str) -> str | None:
     """The dimension of the property a question asks for by name, if any."""
-    found = _ASKED_PROPERTY.search(text)
-    return _PROPERTY_DIMENSION[found.group(1)] if found else None
+    found = ASKED_PROPERTY.search(text)
+    return PROPERTY_DIMENSION[found.group(1)] if found else None
 
 
 def _figure_cues(words: list[str]) -> set[str]:
     """The question's words, less weak cue words that are not what it asks about: a weak
-    cue counts after the question word, within the first _ASKED_WITHIN words, followed by
+    cue counts after the question word, within the first ASKED_WITHIN words, followed by
     "of", "in", "for", a form of "be"/"do"/"have" or the end; "part" never counts."""
     # "Contrast Russia's portion of ...": a request without a question word asks from the start.
-    asking = next((i for i, w in enumerate(words) if w in _QUESTION_WORDS), -1)
+    asking = next((i for i, w in enumerate(words) if w in QUESTION_WORDS), -1)
     asked = {
         word
         for i, word in enumerate(words)
-        if word in _WEAK_CUES
+        if word in WEAK_CUES
         and word != "part"  # "what part of the Rhine" is a place more often than a share
-        and asking < i < _ASKED_WITHIN
-        and (words[i + 1] if i + 1 < len(words) else "") in _AFTER_WEAK_CUE | {""}
+        and asking < i < ASKED_WITHIN
+        and (words[i + 1] if i + 1 < len(words) else "") in AFTER_WEAK_CUE | {""}
     }
-    return {w for w in words if w not in _WEAK_CUES or w in asked}
+    return {w for w in words if w not in WEAK_CUES or w in asked}
 
 
 def _counted_noun(words: list[str]) -> str | None:
@@ -261,7 +226,7 @@ def _counted_noun(words: list[str]) -> str | None:
     ("how many rare earth mines are" -> mines; "how many people work" -> people)."""
     previous = None
     for word in words:
-        if word in _UNIT_STOP:
+        if word in UNIT_STOP:
             return previous
         if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             return word
@@ -269,20 +234,45 @@ def _counted_noun(words: list[str]) -> str | None:
     return previous
 
 
-# Nouns whose answer is a proper name ("Which company ..."); "which dispute" may be unnamed.
-_NAME_NOUNS = {
-    "official", "person", "company", "firm", "country", "mine", "deposit", "field", "plant",
-    "region", "city", "minister", "president", "leader", "organisation", "organization",
-    "agency", "owner", "shareholder", "operator", "corporation", "who", "whom",
-}  # fmt: skip
-
-
-def _asks_for_a_name(words: list[str]) -> bool:
+def _asks_for_a_name(words: list[str], answer_type: AnswerType) -> bool:
     """ "Who ...", "Which official ...", "What is the project called": a name is wanted, even
-    when the question mentions figures ("who announced the eightfold rise")."""
-    if not words:
-        return False
-    if words[0] in {"who", "whom"}:
+    when the question mentions figures ("who announced the eightfold rise"). A place is a
+    name too ("which country holds 70%"), unless a figure is asked of it ("what area")."""
+    if answer_type == "name":
         return True
-    head = words[1:5] if words[0] in {"which", "what"} else []
-    return bool(set(head) & _NAME_NOUNS) or "called" in words or "named" in words
+    return answer_type == "place" and not set(words) & ({"area"} | PROPERTY_DIMENSION.keys())
+
+
+def _answer_type(words: list[str]) -> AnswerType:
+    """The kind of answer the question wants, from its question words (lower case)."""
+    text = " " + " ".join(words) + " "
+    if " how many " in text:
+        return "count"
+    if " how much " in text:
+        return "amount"
+    if any(f" how {word} " in text for word in MEASURE_WORDS):
+        return "measure"
+    if words[:1] in (["who"], ["whom"], ["whose"]) or " who " in text[:12]:
+        return "name"
+    if asks_when(words) or " what year " in text or " which year " in text:
+        return "date"
+    if " where " in text:
+        return "place"
+    if " why " in text:
+        return "reason"
+    for wh in ("what", "which", "whose"):
+        if f" {wh} " in text:
+            after = text.split(f" {wh} ", 1)[1].split()
+            head = [w for w in after[:4] if w not in STOPWORDS or w in DATE_NOUNS][:2]
+            if any(w in DATE_NOUNS for w in head):
+                return "date"
+            if any(w in PLACE_NOUNS for w in head):
+                return "place"
+            if any(w in AMOUNT_NOUNS for w in head):
+                return "amount"
+            if any(w in COUNT_NOUNS for w in head):
+                return "count"
+            if any(w in NAME_NOUNS for w in head) or " called " in text or " named " in text:
+                return "name"
+            return "thing"
+    return "other"

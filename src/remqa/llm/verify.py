@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from remqa.answering.binding import binding_strength, measure_phrase
 from remqa.answering.figures import Figure, find_figures, same_figure
-from remqa.answering.question import GENERIC, SCOPE_WORDS
+from remqa.answering.question_words import GENERIC, SCOPE_WORDS
 from remqa.models import Passage, SentenceCheck
 from remqa.text.sentences import split_sentences
 from remqa.text.words import STOPWORDS, Token, stands_for, tokenize
