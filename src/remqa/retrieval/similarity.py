@@ -2,7 +2,8 @@
 
 Paraphrases ("licences to ship abroad" for "export licenses") defeat word matching; the
 embedding model sees through them. Sentence vectors are cached: the same corpus sentences
-come back question after question.
+come back question after question. Each is embedded on its own, so its vector, and so every
+answer, is the same whatever was asked before.
 """
 
 from __future__ import annotations
@@ -35,7 +36,10 @@ class SentenceSimilarity:
             known = {t: self._cache[t] for t in texts if t in self._cache}
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:  # embedding runs outside the lock: other questions go on meanwhile
-            vectors = self.model.get_text_embedding_batch(missing)
+            # One text at a time: the int8 model's dynamic quantization scales by its whole
+            # input, so in a batch a sentence's vector (and an answer) would depend on what
+            # was asked before. Alone, it costs about as much (no padding).
+            vectors = [self.model.get_text_embedding(text) for text in missing]
             known.update(
                 (t, np.asarray(v, dtype=np.float32)) for t, v in zip(missing, vectors, strict=True)
             )
