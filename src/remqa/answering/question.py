@@ -158,7 +158,7 @@ def _expected_kinds(
         wordset & {"which", "what"}
     ):
         return frozenset({"year"}), None
-    if " what year " in text or " which year " in text or asks_when(words):
+    if _asks_for_a_year(words, text):
         return frozenset({"year"}), None
     if any(f" how {word} " in text for word in MEASURE_WORDS - SIZE_WORDS):
         # "how heavy", "how long", "how tall": a measure; a length of time counts years too
@@ -170,7 +170,13 @@ def _expected_kinds(
     return frozenset(), None
 
 
-def asks_when(words: list[str]) -> bool:
+def _asks_for_a_year(words: list[str], text: str) -> bool:
+    """ "What year ...", "In which year ...", or "when" asking for a time; `text`: the words
+    joined, with a space at each end."""
+    return " what year " in text or " which year " in text or _asks_when(words)
+
+
+def _asks_when(words: list[str]) -> bool:
     """Whether "when" asks for a time ("When did ...", "Since when was ...", "By when should
     ..."), not joins a clause ("What happens when ...", "When the river leaves the lake,
     which way does it flow?"). `words`: the question's words, lower case. It asks when it
@@ -240,7 +246,7 @@ def _asks_for_a_name(words: list[str], answer_type: AnswerType) -> bool:
     name too ("which country holds 70%"), unless a figure is asked of it ("what area")."""
     if answer_type == "name":
         return True
-    return answer_type == "place" and not set(words) & ({"area"} | PROPERTY_DIMENSION.keys())
+    return answer_type == "place" and not set(words) & PROPERTY_DIMENSION.keys()
 
 
 def _answer_type(words: list[str]) -> AnswerType:
@@ -254,7 +260,7 @@ def _answer_type(words: list[str]) -> AnswerType:
         return "measure"
     if words[:1] in (["who"], ["whom"], ["whose"]) or " who " in text[:12]:
         return "name"
-    if asks_when(words) or " what year " in text or " which year " in text:
+    if _asks_for_a_year(words, text):
         return "date"
     if " where " in text:
         return "place"
