@@ -130,6 +130,33 @@ def test_a_refusal_names_what_the_passages_lack(
     assert answer.text.endswith(f"do not give {named} for it."), answer.text
 
 
+def test_a_length_of_time_is_a_figure_of_a_time_unit_or_said_in_words(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """ "How long" is answered by a count of a time unit, never by another count or a
+    year; a length of time no figure gives ("a couple of years") is answered by its
+    sentence, with nothing in bold."""
+    from tests.conftest import write_corpus
+
+    strike = write_corpus(tmp_path / "strike", {"quill.txt": (
+        "In 2011 the Quillon foundry in Vexland cast 8098 vorpal alloy ingots. The Quillon "
+        "foundry strike of 2011 lasted 19 days."
+    )})  # fmt: skip
+    answer = Assistant(make_settings(strike)).ask("How long did the Quillon foundry strike last?")
+    assert answer.text.startswith("**19** — The Quillon foundry strike of 2011 lasted 19 days."), (
+        answer.text
+    )
+    closed = write_corpus(tmp_path / "closed", {"quill.txt": (
+        "In 2011 the Quillon foundry in Vexland cast 8098 vorpal alloy ingots. After a strike "
+        "the Quillon foundry closed its Vexland furnace hall for a couple of years."
+    )})  # fmt: skip
+    hall = Assistant(make_settings(closed, index_dir=tmp_path / "closed-index")).ask(
+        "How long was the Vexland furnace hall of the Quillon foundry closed?"
+    )
+    assert not hall.refused, hall.text
+    assert hall.text.startswith("After a strike the Quillon foundry closed"), hall.text
+
+
 def test_a_share_written_as_a_fraction_answers_how_much_of(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:

@@ -34,6 +34,19 @@ SENTENCE = (
         # "how many megawatts" is a quantity in that unit
         ("How many megawatts does the plant make?", "The plant makes 412 MW at full load.",
          ["412 MW"]),
+        # a length of time is a count of a time unit ("over 11-13" days): not a count of
+        # cases, not a year
+        ("How long did the outbreak last?",
+         "In 2012 the outbreak caused 8098 cases over 11-13 days (ref 1,2).", ["over 11-13"]),
+        ("What is the median time until recovery?",
+         "Since 2012, 2494 cases were seen; the median time until recovery was 21 days.",
+         ["21"]),
+        ("What is the incubation period of the virus?",
+         "By 2016 the virus had an incubation period of two weeks in 552 cases.",
+         ["two"]),
+        # "how long" may ask for a length too
+        ("How long is the bridge?", "The bridge, opened in 1932, is 1,149 metres long.",
+         ["1,149 metres"]),
     ],
 )  # fmt: skip
 def test_only_figures_of_the_asked_kind_may_answer(

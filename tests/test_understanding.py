@@ -59,6 +59,9 @@ def test_expected_answer_kind(question: str, kinds: set[str], unit: str | None) 
         ("What area does the park cover?", "place", False),  # a size, not a place's name
         ("Which river flows through Basel?", "place", True),
         ("What is the translation of Oude Maas?", "thing", False),
+        # a length of time asked for by name is a measure, not a date
+        ("What is the median time until death?", "measure", False),
+        ("What is the incubation period of the virus?", "measure", False),
     ],
 )
 def test_one_reading_gives_the_answer_type_and_whether_a_name_is_wanted(

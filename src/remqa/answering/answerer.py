@@ -97,10 +97,11 @@ class Answerer:
                 figure = self._figure_answer(question, analysis, kind, cands)
             else:
                 figure = self._bound_figure_answer(question, analysis, cands)
-            if not figure.refused or analysis.kinds != {"year"}:
+            if not figure.refused or not analysis.asks_for_time:
                 return figure
-            # "When did the movement begin?" may be answered by "in the mid-18th century";
-            # a refusal leaves the candidates as they were measured.
+            # "When did the movement begin?" may be answered by "in the mid-18th century",
+            # "How long did the hiatus last?" by "a couple of years": the sentence answers,
+            # with no figure in bold. A refusal leaves the candidates as they were measured.
         if not cands:
             return self.refusal(question, analysis, cands, "selector", confidence=0.0)
         asked = set(content_stems(analysis.text))

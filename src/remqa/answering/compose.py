@@ -28,7 +28,8 @@ _KIND_NAMES = {
 # A quantity asked for by its dimension ("how heavy", "the boiling point") is named by it.
 _DIMENSION_NAMES = {
     "mass": "a weight", "length": "a length", "speed": "a speed", "temperature": "a temperature",
-    "area": "an area", "power": "a power",
+    "area": "an area", "power": "a power", "time": "a length of time",
+    "length or time": "a length or a length of time",
 }  # fmt: skip
 
 

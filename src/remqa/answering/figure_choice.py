@@ -79,8 +79,9 @@ def fits(figure: Figure, analysis: QuestionAnalysis) -> bool:
         return counted is not None and figure.unit == counted
     if figure.kind == "year" and figure.text in analysis.years:
         return False  # the question's own year is not its answer
-    if figure.kind == "quantity" and analysis.dimension is not None:
-        return figure.unit in DIMENSIONS.get(analysis.dimension, ())  # heavy: kg, not W
+    if figure.kind in ("quantity", "count") and analysis.dimension is not None:
+        # heavy: kg, not W; "how long did it take": "two months", not "8098 cases"
+        return figure.unit in DIMENSIONS.get(analysis.dimension, ())
     return True
 
 

@@ -132,9 +132,14 @@ _CURRENCY_WORDS = {
     "CHF": "franc|francs", "MXN": "peso|pesos", "PLN": "zloty|zlotys", "ILS": "shekel|shekels",
     "HUF": "forint|forints", "CZK": "koruna|korunas", "AED": "dirham|dirhams",
 }  # fmt: skip
-# What each unit measures: "how heavy" wants a mass, "how long" a length (or a time).
+# What each unit measures: "how heavy" wants a mass, "how long" a length or a time. A span
+# of time is read as a count of its unit ("11-13 days", "a five-year course").
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
+_LENGTH_UNITS = {"m", "cm", "mm", "km", "mi", "ft", "in"}
 DIMENSIONS = {
-    "length": {"m", "cm", "mm", "km", "mi", "ft", "in"},
+    "length": _LENGTH_UNITS,
+    "time": _TIME_UNITS,
+    "length or time": _LENGTH_UNITS | _TIME_UNITS,
     "mass": {"g", "kg", "t", "lb"},
     "area": {"ha", "acre", "km2", "m2", "mi2"},
     "volume": {"m3", "l", "gal", "bbl"},

@@ -70,6 +70,11 @@ class QuestionAnalysis:
         return bool(self.kinds)
 
     @property
+    def asks_for_time(self) -> bool:
+        """A date or a length of time, which words may give as well as a figure."""
+        return self.kinds == {"year"} or self.dimension in ("time", "length or time")
+
+    @property
     def years(self) -> set[str]:
         return {t.text for t in self.terms if t.year}
 
@@ -79,7 +84,7 @@ def analyze(question: str) -> QuestionAnalysis:
     lower = [t.text.lower() for t in tokens]
     joined = " ".join(lower)
     asked_property = _asked_property(joined)  # "what is the boiling point of ..."
-    kind = _answer_type(lower)
+    kind = "measure" if asked_property else _answer_type(lower)
     kinds, count_unit = _expected_kinds(question.lower(), lower, asked_property, kind)
     compounds = in_compounds(lower)
     terms: list[Term] = []
@@ -150,8 +155,8 @@ def _expected_kinds(
         return frozenset({"quantity"}), None
     if " what range of " in text or " which range of " in text:  # a span of values
         return frozenset({"quantity", "money", "percent"}), None
-    if asked_property is not None:
-        return frozenset({"quantity"}), None
+    if asked_property is not None:  # a length of time is a count of its unit ("11 days")
+        return frozenset({"quantity", "count"} if "time" in asked_property else {"quantity"}), None
     if " how many " in text:
         return frozenset({"count"}), _counted_noun(text.split(" how many ", 1)[1].split())
     if wordset & {"period", "years", "decade", "decades", "month", "deadline", "date"} and (

@@ -35,7 +35,7 @@ MULTIPLIER_CUES = {"times", "fold", "factor", "multiply", "multiplied"}
 # The dimension a "how ADJECTIVE" question asks about (None: any quantity).
 DIMENSION_OF = {
     "heavy": "mass", "tall": "length", "wide": "length", "deep": "length", "far": "length",
-    "high": "length", "thick": "length", "fast": "speed",
+    "high": "length", "thick": "length", "fast": "speed", "long": "length or time",
 }  # fmt: skip
 # "What is the boiling point of neodymium?": a measurable property asked for by name wants a
 # quantity of its dimension ("about 1,000 tons" does not answer it).
@@ -44,10 +44,15 @@ PROPERTY_DIMENSION = {
     "temperature": "temperature", "weight": "mass", "mass": "mass", "length": "length",
     "height": "length", "depth": "length", "width": "length", "distance": "length",
     "altitude": "length", "elevation": "length", "speed": "speed", "velocity": "speed",
-    "area": "area", "power output": "power",
+    "area": "area", "power output": "power", "duration": "time", "incubation period": "time",
+    "half life": "time", "lifespan": "time", "life span": "time", "life expectancy": "time",
+    "time until": "time", "time to": "time", "time from": "time", "time between": "time",
 }  # fmt: skip
+# "What is the median time until death ...": a statistic of the property asks for it too.
+STATISTICS = "median|mean|average|typical|usual|estimated|expected|maximum|minimum"
 ASKED_PROPERTY = re.compile(
-    r"\b(?:what|which)(?:'s| is| was| are| were)(?: the| its| their| an?)?(?: [\w-]+'s)? ("
+    r"\b(?:what|which)(?:'s| is| was| are| were)(?: the| its| their| an?)?(?: [\w-]+'s)?"
+    rf"(?: (?:{STATISTICS}))? ("
     + "|".join(sorted(PROPERTY_DIMENSION, key=len, reverse=True))
     + r")\b"
 )
