@@ -241,3 +241,15 @@ def test_weights_left_out_by_group_are_found_through_the_groups_map(tmp_path: Pa
     other.mkdir()
     (other / "without-Rhine.json").write_text("{}", encoding="utf-8")
     assert loao_weights("Rhine.txt", other) == other / "without-Rhine.json"
+
+
+def test_another_squad_format_file_is_built_beside_the_squad_sets_work_not_into_it() -> None:
+    """Its articles must not join the SQuAD set's corpus, where the next `--set squad`
+    would answer over them too."""
+    from remqa.evaluation.external_sets import SETS, external_set
+
+    other = external_set("/data/my-articles.json")
+    assert other is not None and other.data == Path("/data/my-articles.json")
+    assert other.work != SETS["squad"].work
+    assert other.work.parent == SETS["squad"].work.parent
+    assert other.gates == SETS["squad"].gates

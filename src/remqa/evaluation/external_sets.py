@@ -24,6 +24,7 @@ class ExternalSet:
     folder: Path
     split: Literal["title", "question"]  # see remqa.evaluation.split
     about: str  # one sentence for the report: what the set is
+    work_name: str = "work"  # another SQuAD-format file is built beside, never into, SQuAD's
 
     @property
     def gates(self) -> Path:
@@ -32,7 +33,7 @@ class ExternalSet:
     @property
     def work(self) -> Path:
         """Corpus and index built from the set (not committed)."""
-        return self.folder / "work"
+        return self.folder / self.work_name
 
     @property
     def weights(self) -> Path:
@@ -81,7 +82,8 @@ def external_set(value: str) -> ExternalSet | None:
         return SETS[value]
     path = Path(value)
     if path.suffix.lower() == ".json":
-        return replace(SETS["squad"], data=path)
+        # its own corpus and index: its articles must not join the SQuAD set's corpus
+        return replace(SETS["squad"], data=path, work_name=f"work-{path.stem}")
     if path.suffix or path.exists():
         return None
     raise RemqaError(
