@@ -34,6 +34,7 @@ def load_index(settings: Settings, build_missing: Callable[[], object]) -> Loade
     there is no index yet: first use builds it rather than fail."""
     from remqa.answering.answerer import Answerer
     from remqa.answering.candidates import CandidateReader
+    from remqa.answering.reader import Reader
     from remqa.index.embedding import load_embedder
     from remqa.index.meta import follow_index, generation, open_collection, self_check
     from remqa.index.store import open_client
@@ -59,6 +60,7 @@ def load_index(settings: Settings, build_missing: Callable[[], object]) -> Loade
         max_citations=settings.max_citations,
         selector_weights=settings.selector_weights,
         refusal_threshold=settings.refusal_threshold,
+        reading_model=Reader(cache_dir=settings.model_cache_dir),
     )
     return LoadedIndex(
         settings=index_settings,

@@ -13,6 +13,7 @@ selector.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -29,10 +30,14 @@ from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.figure_choice import FigurePair, pair_features
 from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
 from remqa.answering.question import QuestionAnalysis
+from remqa.answering.reader import Reader, bold_thresholds
 from remqa.answering.selector import Selector, load_selector
 from remqa.answering.spans import candidate_spans
+from remqa.errors import ModelCacheError
 from remqa.models import Answer, Passage
 from remqa.text.words import tokenize
+
+logger = logging.getLogger(__name__)
 
 # Other passages shown beside the best are nearly as likely (and as compose.py says).
 EXTRA_SHARE = 0.5
@@ -49,8 +54,10 @@ class Answerer:
         max_citations: int = 6,
         selector_weights: Path | None = None,
         refusal_threshold: float | None = None,
+        reading_model: Reader | None = None,
     ) -> None:
         self.reader = reader  # finds the candidate sentences and measures them
+        self.reading_model = reading_model  # the short answer in bold, for the types it may
         self.stats = reader.stats
         self.max_citations = max_citations
         self.selector_weights = selector_weights
@@ -250,10 +257,23 @@ class Answerer:
         self, best: Candidate, analysis: QuestionAnalysis, kind: AnswerType
     ) -> str | None:
         """The words of the sentence that answer: the figure chosen for a figure question,
-        else the span model's best span when it is likely enough to be right: P(the sentence
+        else the best span of the reading model (for the answer types it has a threshold
+        for) or of the span model, when it is likely enough to be right: P(the sentence
         answers) x P(its best span is the answer) at least the bold threshold of the type."""
         if best.lead is not None and analysis.wants_figure:
             return best.lead.text
+        reading_threshold = bold_thresholds().get(kind)
+        if self.reading_model is not None and reading_threshold is not None:
+            try:
+                found = self.reading_model.spans(analysis.text, best.text, limit=1)
+            except ModelCacheError as exc:  # the bold is extra: answer without it
+                logger.warning("No bold short answers from the reading model: %s", exc)
+                self.reading_model = None
+                return None
+            if not found or best.probability * found[0][2] < reading_threshold:
+                return None
+            start, end, _ = found[0]
+            return best.text[start:end]
         spans = candidate_spans(best.text, kind, set(content_stems(analysis.text)))
         if not spans:
             return None

@@ -122,19 +122,26 @@ def _export_in_child(target: Path, cache: Path) -> None:
         manifest["int8"] = {"file": int8_file, "quantization": quantization_key()}
     command = [sys.executable, "-m", "remqa.index.onnx_export", str(target.parent),
                "--int8-file", int8_file, "--manifest", json.dumps(manifest, indent=1)]  # fmt: skip
+    run_export(
+        command,
+        what="the embedding model",
+        slow="set REMQA_EMBED_BACKEND=torch to skip it.",
+        failed="Set REMQA_EMBED_BACKEND=torch to use PyTorch.",
+    )
+
+
+def run_export(command: list[str], what: str, slow: str, failed: str) -> None:
+    """Run an ONNX export child process; its failure or a timeout is a ModelCacheError
+    naming `what` and saying what to do (`slow`, `failed`)."""
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=EXPORT_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
         raise ModelCacheError(
-            f"Exporting the embedding model took over {EXPORT_TIMEOUT:.0f} s; "
-            "set REMQA_EMBED_BACKEND=torch to skip it."
+            f"Exporting {what} took over {EXPORT_TIMEOUT:.0f} s; {slow}"
         ) from None
     if done.returncode != 0:
         lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
         last = lines[-1] if lines else f"exit code {done.returncode}"
-        raise ModelCacheError(
-            f"Cannot export the embedding model to ONNX ({last}). "
-            "Set REMQA_EMBED_BACKEND=torch to use PyTorch."
-        )
+        raise ModelCacheError(f"Cannot export {what} to ONNX ({last}). {failed}")

@@ -128,12 +128,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     path = export(args.folder, args.int8_file)
     if args.manifest:
-        manifest = args.folder / "manifest.json"
-        partial = _partial(manifest)
-        partial.write_text(args.manifest, encoding="utf-8")
-        partial.replace(manifest)
+        write_manifest(args.folder, args.manifest)
     json.dump({"path": str(path)}, sys.stdout)
     return 0
+
+
+def write_manifest(folder: Path, text: str) -> None:
+    """folder/manifest.json, written under a temporary name and renamed: never half there."""
+    manifest = folder / "manifest.json"
+    partial = _partial(manifest)
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(manifest)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,191 @@
+"""The reading model: the per-machine lower part plus the shipped top read as trained, rank an
+answering sentence first, give spans that index the sentence, and fail in words."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from remqa import Assistant, Settings
+from remqa.answering.reader import Reader
+from remqa.answering.reader.encoding import encode_pairs, load_tokenizer
+from remqa.answering.reader.lower import cached_lower
+from remqa.answering.reader.model import TOP_FILE, manifest
+from remqa.errors import ModelCacheError
+from tests.conftest import write_corpus
+
+SHARED_CACHE = Path(os.environ["REMQA_MODEL_CACHE_DIR"])  # the run's own, from conftest
+
+# Made-up facts: no model has read them, so only reading the pair can rank them.
+PAIRS = [
+    ("Who founded the Zorblax Institute?",
+     "The Zorblax Institute was founded in 1911 by the chemist Mirela Quantrell.",
+     "Blue herons nest in the tall reeds along the northern shore of the lake."),
+    ("When was the Velmora bridge opened?",
+     "The Velmora bridge was opened to traffic in 1932 after six years of work.",
+     "The recipe calls for two cups of flour and a pinch of salt."),
+    ("How many moons does the planet Trevok have?",
+     "Astronomers agree that the planet Trevok has seven moons.",
+     "He enjoyed playing the violin with his cousins on weekends."),
+    ("Where is the Quillon glassworks located?",
+     "The Quillon glassworks is located in the harbour town of Harnsby.",
+     "Most of the committee's members voted against the proposal."),
+    ("What does the Dravish tax on salt pay for?",
+     "The Dravish tax on salt pays for the upkeep of the river dams.",
+     "The festival ends each year with a parade of lanterns."),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def reader() -> Reader:
+    return Reader(cache_dir=SHARED_CACHE)
+
+
+def test_lower_export_plus_shipped_top_match_the_torch_model() -> None:
+    """The cut is exact: the packaged layers in torch, fed to the shipped top, give the same
+    probabilities as the ONNX lower part: fp32 within 1e-4. The int8 lower part is an
+    approximation (up to 0.23 apart from fp32 over 1,500 held-out pairs, 0.03 on average):
+    within 0.15 here, and the same order."""
+    import onnxruntime
+    import torch
+
+    from remqa.answering.reader.torch_parts import Lower, packaged_bert
+
+    layers, tokens = int(manifest()["lower_layers"]), int(manifest()["max_tokens"])
+    tokenizer = load_tokenizer(tokens)
+    top = onnxruntime.InferenceSession(str(TOP_FILE), providers=["CPUExecutionProvider"])
+    lowers = {p: onnxruntime.InferenceSession(str(cached_lower(p, layers, SHARED_CACHE)),
+                                              providers=["CPUExecutionProvider"])
+              for p in ("fp32", "int8")}  # fmt: skip
+    torch_lower = Lower(packaged_bert(), layers).eval()
+    for question, good, bad in PAIRS:
+        batch = encode_pairs(tokenizer, question, [good, bad])
+        with torch.no_grad():
+            feeds = {k: torch.from_numpy(v) for k, v in batch.feeds().items()}
+            hidden = torch_lower(**feeds).numpy()
+        mask = batch.attention_mask
+
+        def probability(h: np.ndarray) -> np.ndarray:
+            return np.asarray(top.run(["probability"], {"hidden": h, "attention_mask": mask})[0])  # noqa: B023
+
+        reference = probability(hidden)
+        fp32 = probability(lowers["fp32"].run(["hidden"], batch.feeds())[0])
+        int8 = probability(lowers["int8"].run(["hidden"], batch.feeds())[0])
+        assert np.max(np.abs(fp32 - reference)) < 1e-4
+        assert np.max(np.abs(int8 - reference)) < 0.15
+        assert int8[0] > int8[1]
+
+
+def test_the_answering_sentence_scores_above_an_unrelated_one(reader: Reader) -> None:
+    for question, good, bad in PAIRS:
+        high, low = reader.score(question, [good, bad])
+        assert high > low, (question, high, low)
+        assert 0.0 <= low <= 1.0 and 0.0 <= high <= 1.0
+    assert reader.score("Anything?", []) == []
+
+
+def test_span_offsets_index_the_sentence_exactly(reader: Reader) -> None:
+    for question, good, _ in PAIRS:
+        spans = reader.spans(question, good, limit=3)
+        assert spans and len(spans) <= 3
+        assert [s[2] for s in spans] == sorted((s[2] for s in spans), reverse=True)
+        for start, end, score in spans:
+            assert 0 <= start < end <= len(good) and 0.0 < score <= 1.0
+            text = good[start:end]
+            assert text == text.strip() and text
+            # whole words: a span never starts or ends inside a word
+            assert start == 0 or not good[start - 1].isalnum()
+            assert end == len(good) or not good[end].isalnum()
+    start, end, _ = reader.spans(PAIRS[1][0], PAIRS[1][1])[0]
+    assert "1932" in PAIRS[1][1][start:end]
+    assert reader.spans("Anything?", "  ") == []
+
+
+def test_concurrent_questions_share_one_reader(reader: Reader) -> None:
+    def ask(i: int) -> list[float]:
+        question, good, bad = PAIRS[i % len(PAIRS)]
+        return reader.score(question, [good, bad])
+
+    alone = [ask(i) for i in range(len(PAIRS))]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(ask, range(4 * len(PAIRS))))
+    assert together == alone * 4
+
+
+def test_a_missing_cache_folder_is_made(tmp_path: Path) -> None:
+    cache = tmp_path / "not" / "yet"
+    made = cached_lower("fp32", int(manifest()["lower_layers"]), cache)
+    assert made.is_file() and made.is_relative_to(cache)
+    assert not list(made.parent.glob("*.tmp"))  # no half-written file left behind
+    assert Reader(cache_dir=cache, precision="fp32").score(PAIRS[0][0], [PAIRS[0][1]])
+
+
+def test_an_unwritable_cache_says_what_to_set(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ModelCacheError) as caught:
+        Reader(cache_dir=blocker / "cache").score(PAIRS[0][0], [PAIRS[0][1]])
+    message = str(caught.value)
+    assert "REMQA_MODEL_CACHE_DIR" in message and "\n" not in message
+
+
+BOLD_CORPUS = {"institute.txt": (
+    "The Zorblax Institute studies the glass of the northern coast. It was founded in 1911 "
+    "by the chemist Mirela Quantrell, who ran it for thirty years. Its library holds old "
+    "maps of the harbour town of Harnsby."
+)}  # fmt: skip
+
+
+def test_the_reading_models_span_leads_in_bold_only_above_its_types_threshold(
+    tmp_path: Path, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-figure answer leads with the reading model's best span of the chosen sentence,
+    exact words of it, when P(answers) x the span's score reaches the answer type's
+    threshold; with none for the type, or one out of reach, the sentence leads alone."""
+    from remqa.answering import answerer
+
+    settings = make_settings(write_corpus(tmp_path / "corpus", BOLD_CORPUS))
+    question = "Who founded the Zorblax Institute?"
+    sentence = (
+        "It was founded in 1911 by the chemist Mirela Quantrell, who ran it for thirty years."
+    )
+    start, end, _ = Reader(cache_dir=SHARED_CACHE).spans(question, sentence, limit=1)[0]
+    monkeypatch.setattr(answerer, "bold_thresholds", lambda: {"name": 0.0})
+    bold = Assistant(settings).ask(question)
+    assert bold.text.startswith(f"**{sentence[start:end]}** — {sentence} [1]"), bold.text
+    assert "Quantrell" in sentence[start:end]
+    for out_of_reach in ({"name": 2.0}, {"thing": 0.0}):
+        monkeypatch.setattr(answerer, "bold_thresholds", lambda t=out_of_reach: t)
+        plain = Assistant(settings).ask(question)
+        assert plain.text.startswith(f"{sentence} [1]"), plain.text
+    # A reading model that cannot be prepared (here: a cache that cannot be written) costs
+    # the bold only, never the answer.
+    monkeypatch.setattr(answerer, "bold_thresholds", lambda: {"name": 0.0})
+    (tmp_path / "a-file").write_text("not a folder")
+    broken = settings.model_copy(update={  # torch embeddings: they need no model cache
+        "model_cache_dir": tmp_path / "a-file" / "cache", "embed_backend": "torch",
+        "index_dir": tmp_path / "torch-index",
+    })  # fmt: skip
+    unbolded = Assistant(broken).ask(question)
+    assert not unbolded.refused and unbolded.text.startswith(f"{sentence} [1]"), unbolded.text
+
+
+def test_shipped_bold_thresholds_are_chosen_for_precision() -> None:
+    """bold.json (eval/reader_bold.py) holds, on the held-out answers it was chosen on, the
+    precision it promises, and names only answer types the answerer knows."""
+    import json
+    from typing import get_args
+
+    from remqa.answering.answer_types import AnswerType
+    from remqa.answering.reader.model import BOLD_FILE, bold_thresholds
+
+    data = json.loads(BOLD_FILE.read_text(encoding="utf-8"))
+    assert bold_thresholds(), "no answer type may be bolded by the reading model"
+    assert set(bold_thresholds()) <= set(get_args(AnswerType))
+    assert data["held_out"]["precision"] >= data["precision"] >= 0.8
+    assert data["held_out"]["bold"] >= data["min_support"]
