@@ -121,21 +121,26 @@ def test_refusal_tradeoff_counts_figure_answers_as_they_were_decided() -> None:
     from remqa.evaluation.external_metrics import refusal_tradeoff
     from remqa.evaluation.external_results import ExternalResult
 
-    def result(impossible: bool, refused: bool, confidence: float | None) -> ExternalResult:
+    def result(
+        impossible: bool, refused: bool, confidence: float | None, by: str = "selector"
+    ) -> ExternalResult:
         return ExternalResult(id="q", article="a", kind="what", question="?",
                               impossible=impossible, answer="", refused=refused,
-                              confidence=confidence)  # fmt: skip
+                              confidence=confidence, answered_by=by)  # fmt: skip
 
     results = [
         result(False, False, 0.9),  # answerable, sure
-        result(False, True, None),  # answerable figure question the binding refused
+        result(False, True, None, "figure rules"),  # a figure question the rules refused
         result(True, False, 0.2),  # unanswerable, the selector half sure
-        result(True, False, None),  # unanswerable figure question the binding answered
+        # an unanswerable figure question the rules answered; the selector's probability
+        # for its sentence (which decides its bold) does not refuse it
+        result(True, False, 0.05, "figure rules"),
     ]
     rows = {r["threshold"]: r for r in refusal_tradeoff(results)}
     assert rows[0.1] == {"threshold": 0.1, "answerable_refused": 0.5, "unanswerable_refused": 0.0}
     assert rows[0.3]["unanswerable_refused"] == 0.5 and rows[0.3]["answerable_refused"] == 0.5
-    assert refusal_tradeoff([result(False, True, None)]) == []  # no selector: no trade-off
+    figures_only = [results[1], results[3]]
+    assert refusal_tradeoff(figures_only) == []  # no selector: no trade-off
 
 
 def _gold(*spans: tuple[int, int]) -> tuple[GoldAnswer, ...]:

@@ -155,17 +155,17 @@ def test_the_reading_models_span_leads_in_bold_only_above_its_types_threshold(
         "It was founded in 1911 by the chemist Mirela Quantrell, who ran it for thirty years."
     )
     start, end, _ = Reader(cache_dir=SHARED_CACHE).spans(question, sentence, limit=1)[0]
-    monkeypatch.setattr(answerer, "bold_thresholds", lambda: {"name": 0.0})
+    monkeypatch.setattr(answerer, "reading_model_thresholds", lambda: {"name": 0.0})
     bold = Assistant(settings).ask(question)
     assert bold.text.startswith(f"**{sentence[start:end]}** — {sentence} [1]"), bold.text
     assert "Quantrell" in sentence[start:end]
     for out_of_reach in ({"name": 2.0}, {"thing": 0.0}):
-        monkeypatch.setattr(answerer, "bold_thresholds", lambda t=out_of_reach: t)
+        monkeypatch.setattr(answerer, "reading_model_thresholds", lambda t=out_of_reach: t)
         plain = Assistant(settings).ask(question)
         assert plain.text.startswith(f"{sentence} [1]"), plain.text
     # A reading model that cannot be prepared (here: a cache that cannot be written) costs
     # the bold only, never the answer.
-    monkeypatch.setattr(answerer, "bold_thresholds", lambda: {"name": 0.0})
+    monkeypatch.setattr(answerer, "reading_model_thresholds", lambda: {"name": 0.0})
     (tmp_path / "a-file").write_text("not a folder")
     broken = settings.model_copy(update={  # torch embeddings: they need no model cache
         "model_cache_dir": tmp_path / "a-file" / "cache", "embed_backend": "torch",
@@ -176,16 +176,19 @@ def test_the_reading_models_span_leads_in_bold_only_above_its_types_threshold(
 
 
 def test_shipped_bold_thresholds_are_chosen_for_precision() -> None:
-    """bold.json (eval/reader_bold.py) holds, on the held-out answers it was chosen on, the
-    precision it promises, and names only answer types the answerer knows."""
+    """bold.json (eval/bold_thresholds.py) holds, on the held-out answers each table was
+    chosen on, the precision it promises, and names only answer types the answerer knows."""
     import json
     from typing import get_args
 
     from remqa.answering.answer_types import AnswerType
-    from remqa.answering.reader.model import BOLD_FILE, bold_thresholds
+    from remqa.answering.bold import BOLD_FILE, figure_thresholds, reading_model_thresholds
 
     data = json.loads(BOLD_FILE.read_text(encoding="utf-8"))
-    assert bold_thresholds(), "no answer type may be bolded by the reading model"
-    assert set(bold_thresholds()) <= set(get_args(AnswerType))
-    assert data["held_out"]["precision"] >= data["precision"] >= 0.8
-    assert data["held_out"]["bold"] >= data["min_support"]
+    assert data["precision"] >= 0.8
+    for name, thresholds in (("reading_model", reading_model_thresholds()),
+                             ("figures", figure_thresholds())):  # fmt: skip
+        assert thresholds, f"no answer type may be bolded from {name}"
+        assert set(thresholds) <= set(get_args(AnswerType))
+        assert data[name]["held_out"]["precision"] >= data["precision"]
+        assert data[name]["held_out"]["bold"] >= data["min_support"]

@@ -189,7 +189,7 @@ def test_a_short_answer_is_bold_only_above_its_types_threshold(
     from remqa.answering import answerer
 
     # the span ranker's thresholds (selector.json): the reading model bolds no type here
-    monkeypatch.setattr(answerer, "bold_thresholds", lambda: {})
+    monkeypatch.setattr(answerer, "reading_model_thresholds", lambda: {})
     corpus = write_corpus(tmp_path / "corpus", DOCS)
     question = "Who came up with the idea of a natural state of rest for objects?"
     sure = make_settings(
@@ -214,6 +214,26 @@ def test_weights_say_which_model_answered_a_figure_question(
     corpus = write_corpus(tmp_path / "corpus", DOCS)
     assistant = Assistant(make_settings(corpus, selector_weights=path))
     answer = assistant.ask("How much power does the zorblax reactor at Quillon produce?")
-    assert answer.answered_by == "figure rules" and answer.text.startswith("**412 megawatts**")
+    assert answer.answered_by == "figure rules" and "412 megawatts" in answer.text
     refused = assistant.ask("What percentage of the power does the zorblax reactor export?")
     assert refused.refused and refused.answered_by == "figure rules"
+
+
+def test_a_figure_leads_in_bold_only_when_its_sentence_likely_answers(
+    tmp_path: Path, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The figure rules choose the figure; the selector's P(its sentence answers), the
+    answer's confidence, decides against the answer type's figure threshold whether it
+    leads in bold. Without one for the type, the sentence leads, the figure in it."""
+    from remqa.answering import answerer
+
+    corpus = write_corpus(tmp_path / "corpus", DOCS)
+    assistant = Assistant(make_settings(corpus))
+    question = "How much power does the zorblax reactor at Quillon produce?"
+    for thresholds, bold in (({"amount": 0.0}, True), ({"amount": 2.0}, False), ({}, False)):
+        monkeypatch.setattr(answerer, "figure_thresholds", lambda t=thresholds: t)
+        answer = assistant.ask(question)
+        assert answer.answered_by == "figure rules" and answer.confidence is not None
+        assert 0.0 < answer.confidence < 1.0
+        assert answer.text.startswith("**412 megawatts** — ") == bold, (thresholds, answer.text)
+        assert "412 megawatts" in answer.text.split("[1]")[0]

@@ -66,9 +66,11 @@ class Answer(BaseModel):
     confidence: float | None = Field(
         None,
         description="The model's probability that its chosen sentence (or, for a figure "
-        "question, its chosen figure) answers the question; answers below the model's "
-        "threshold are refused. None when no model gave one: the hand-set figure choice and "
-        "LLM answers.",
+        "question answered by a figure model, its chosen figure) answers the question; "
+        "answers below the model's threshold are refused. For a figure chosen by the figure "
+        "rules, the selector's probability for its sentence: it decides whether the figure "
+        "leads in bold, not whether the rules answer. None when no model gave one: a "
+        "refusal by the figure rules and LLM answers.",
     )
     resolved_question: str | None = Field(
         None, description="The question as understood after resolving a follow-up."

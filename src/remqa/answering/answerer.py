@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from remqa.answering.answer_types import AnswerType, typed_spans
+from remqa.answering.bold import figure_thresholds, reading_model_thresholds
 from remqa.answering.candidates import ORDINAL, Candidate, CandidateReader
 from remqa.answering.compose import (
     EXTRA_COVERAGE,
@@ -30,7 +31,7 @@ from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.figure_choice import FigurePair, pair_features
 from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
 from remqa.answering.question import QuestionAnalysis
-from remqa.answering.reader import Reader, bold_thresholds
+from remqa.answering.reader import Reader
 from remqa.answering.selector import Selector, load_selector
 from remqa.answering.spans import candidate_spans
 from remqa.errors import ModelCacheError
@@ -173,11 +174,18 @@ class Answerer:
         chosen = choose_bound_figures(cands, analysis, self.max_citations)
         if not chosen:
             return self.refusal(question, analysis, cands, "figure rules")
+        # The rules chose the figure; the selector says how likely its sentence answers,
+        # which decides whether the figure leads in bold.
+        rows = feature_rows(cands, analysis, analysis.answer_type, self.stats.idf)
+        best = chosen[0]
+        at = next(i for i, c in enumerate(cands) if c is best)
+        best.probability = float(self.selector.answer.probability(rows)[at])
         return Answer(
             question=question,
-            text=compose(chosen[0], chosen[1:], analysis),
+            text=compose(best, chosen[1:], analysis, self._bold_figure(best, analysis)),
             citations=cite(chosen),
             refused=False,
+            confidence=round(best.probability, 4),
             backend=self.name,
             answered_by="figure rules",
         )
@@ -245,13 +253,23 @@ class Answerer:
             led.append(cand)
         return Answer(
             question=question,
-            text=compose(led[0], led[1:], analysis),
+            text=compose(led[0], led[1:], analysis, best.figure.text),
             citations=cite(led),
             refused=False,
             confidence=confidence,
             backend=self.name,
             answered_by="figure model",
         )
+
+    @staticmethod
+    def _bold_figure(best: Candidate, analysis: QuestionAnalysis) -> str | None:
+        """The figure chosen, when P(its sentence answers) reaches the figure threshold of
+        the answer type; else None, and the sentence leads."""
+        assert best.lead is not None
+        threshold = figure_thresholds().get(analysis.answer_type)
+        if threshold is None or best.probability < threshold:
+            return None
+        return best.lead.text
 
     def _short_answer(
         self, best: Candidate, analysis: QuestionAnalysis, kind: AnswerType
@@ -261,8 +279,8 @@ class Answerer:
         for) or of the span model, when it is likely enough to be right: P(the sentence
         answers) x P(its best span is the answer) at least the bold threshold of the type."""
         if best.lead is not None and analysis.wants_figure:
-            return best.lead.text
-        reading_threshold = bold_thresholds().get(kind)
+            return self._bold_figure(best, analysis)
+        reading_threshold = reading_model_thresholds().get(kind)
         if self.reading_model is not None and reading_threshold is not None:
             try:
                 found = self.reading_model.spans(analysis.text, best.text, limit=1)

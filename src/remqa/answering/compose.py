@@ -54,9 +54,9 @@ def compose(
     analysis: QuestionAnalysis,
     short: str | None = None,
 ) -> str:
-    """The answer text: the best sentence led by its short answer in bold (for a figure
-    question, the figure chosen), then the other passages, each with its [n]."""
-    short = short if short is not None else (best.lead.text if best.lead else None)
+    """The answer text: the best sentence, led by its short answer in bold when there is one
+    likely enough to be right (`short`: for a figure question, the figure chosen), then the
+    other passages, each with its [n]."""
     lead = f"{best.text} [1]"
     if short is not None:
         lead = f"**{short}** — {lead}"

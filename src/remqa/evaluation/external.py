@@ -107,6 +107,7 @@ def _score(
         answer=answer.text,
         refused=answer.refused,
         confidence=answer.confidence,
+        answered_by=answer.answered_by,
     )
     if question.impossible:
         return result

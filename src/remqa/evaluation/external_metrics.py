@@ -114,18 +114,23 @@ def grouped(
     return out
 
 
+def _by_selector(r: ExternalResult) -> bool:
+    """Whether the selector's probability decided the answer or refusal."""
+    return r.answered_by == "selector" and r.confidence is not None
+
+
 def refusal_tradeoff(results: Sequence[ExternalResult]) -> list[dict[str, float]]:
     """What other refusal thresholds would do: the shares of answerable and of unanswerable
     questions refused when the selector's probability for the best sentence falls under each
-    threshold. An answer without a probability (a figure question, decided by the figure
-    binding) is refused or not whatever the threshold."""
-    if all(r.confidence is None for r in results):
+    threshold. An answer the selector did not decide (a figure question, decided by the
+    figure rules) is refused or not whatever the threshold."""
+    if not any(_by_selector(r) for r in results):
         return []
     rows = []
     for threshold in THRESHOLDS:
 
         def refused(r: ExternalResult, t: float = threshold) -> bool:
-            return r.refused if r.confidence is None else r.confidence < t
+            return r.confidence < t if _by_selector(r) else r.refused  # type: ignore[operator]
 
         rows.append(
             {

@@ -22,6 +22,7 @@ class ExternalResult(BaseModel):
     refused: bool
     part: Part = "read"
     confidence: float | None = None
+    answered_by: str = "selector"  # Answer.answered_by: only the selector's refusals move
     lead: str = ""
     first_sentence: bool = False  # remqa's first sentence holds a gold answer
     lead_f1: float = 0.0

@@ -12,7 +12,6 @@ import json
 import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +23,12 @@ from remqa.answering.reader.lower import Precision, cached_lower
 HERE = Path(__file__).resolve().parent
 TOP_FILE = HERE / "top.onnx"
 MANIFEST_FILE = HERE / "manifest.json"
-BOLD_FILE = HERE / "bold.json"  # written by eval/reader_bold.py
 
 
 def manifest() -> dict[str, Any]:
     """What the shipped top was trained with (token length, layers, data hash, metrics)."""
     data: dict[str, Any] = json.loads(MANIFEST_FILE.read_text(encoding="utf-8"))
     return data
-
-
-@lru_cache(maxsize=1)
-def bold_thresholds() -> dict[str, float]:
-    """Per answer type, P(sentence answers) x the best span's score from which the span
-    leads the answer in bold; a type without one is never bolded by the reading model."""
-    if not BOLD_FILE.exists():
-        return {}
-    data = json.loads(BOLD_FILE.read_text(encoding="utf-8"))
-    return {kind: float(t) for kind, t in data["thresholds"].items()}
 
 
 class Reader:
