@@ -82,21 +82,22 @@ def test_refusal_looks_different_and_follow_up_works(page: tuple[Page, list[str]
     ask(tab, "How many tons of rare earths does Brazil produce?")
     expect(tab.locator("#remqa-chat")).to_contain_text("Not in the documents", timeout=30_000)
     expect(tab.locator("#remqa-sources .remqa-refusal")).to_be_visible()
-    ask(tab, "What share of world gallium production does China have?")
-    expect(tab.locator("#remqa-chat")).to_contain_text("98.8%", timeout=30_000)
+    ask(tab, "How much is the gallium market worth?")
+    expect(tab.locator("#remqa-chat")).to_contain_text("$430 million", timeout=30_000)
     # The sources panel is filled last: the answer is complete and the box takes a question.
-    expect(tab.locator("#remqa-sources mark")).to_contain_text("98.8%", timeout=30_000)
+    expect(tab.locator("#remqa-sources mark")).to_contain_text("$430 million", timeout=30_000)
     ask(tab, "And germanium?")
-    # The gallium answer quotes 59.2% too: wait for the germanium turn itself (3 questions,
-    # 3 answers) and for its sources, which come last, so Clear meets a finished answer.
+    # The gallium answer quotes $230 million too: wait for the germanium turn itself, led by
+    # that figure (3 questions, 3 answers), and for its sources, which come last, so Clear
+    # meets a finished answer.
     rows = tab.locator("#remqa-chat .message-row")
     expect(rows).to_have_count(6, timeout=30_000)
-    expect(rows.last).to_contain_text(re.compile(r"59\.2%\s*—"), timeout=30_000)
+    expect(rows.last).to_contain_text(re.compile(r"\$230 million\s*—"), timeout=30_000)
     expect(tab.locator("#remqa-sources .remqa-sources-for")).to_contain_text(
         "And germanium?", timeout=30_000
     )
     tab.locator("#remqa-clear").click()
-    expect(tab.locator("#remqa-chat")).not_to_contain_text("59.2%", timeout=30_000)
+    expect(tab.locator("#remqa-chat")).not_to_contain_text("$230 million", timeout=30_000)
     expect(tab.locator("#remqa-sources")).to_contain_text("Sources of the answer appear here")
 
 
@@ -111,9 +112,9 @@ def test_a_question_typed_while_an_answer_streams_is_kept_and_asked_next(
     # takes a while too (0.2 s per update was outrun once under a load of 14 on 2 cores).
     monkeypatch.setattr(remqa.chat.app, "STREAM_PAUSE", 0.6)
     tab, _ = page
-    ask(tab, "What share of world gallium production does China have?")
+    ask(tab, "How much is the gallium market worth?")
     rows = tab.locator("#remqa-chat .message-row")
-    expect(rows.last).to_contain_text("98.8%", timeout=30_000)  # streaming has begun...
+    expect(rows.last).to_contain_text("In terms of value", timeout=30_000)  # streaming began...
     box = tab.locator("#remqa-question textarea")
     box.type("And germanium?")
     tab.wait_for_timeout(600)  # ...and goes on for a few updates
@@ -123,7 +124,7 @@ def test_a_question_typed_while_an_answer_streams_is_kept_and_asked_next(
     assert "For:" not in tab.locator("#remqa-sources").inner_text()
     expect(rows).to_have_count(4, timeout=60_000)
     expect(rows.nth(2)).to_contain_text("And germanium?")
-    expect(rows.last).to_contain_text(re.compile(r"59\.2%\s*—"), timeout=60_000)
+    expect(rows.last).to_contain_text(re.compile(r"\$230 million\s*—"), timeout=60_000)
     expect(tab.locator("#remqa-sources .remqa-sources-for")).to_contain_text(
         "And germanium?", timeout=60_000
     )
