@@ -16,6 +16,7 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
@@ -90,20 +91,29 @@ def cached_model(precision: Precision, cache: Path | None = None) -> Path:
     """The ONNX file of `precision`, exported into the cache first if it is not there.
     Raises ModelCacheError (saying how to fix it) when it can be neither found nor made."""
     cache = (cache or default_cache_dir()).expanduser().resolve()
-    target = model_file(precision, cache)
-    if target.exists():
-        return target
+    return made_once(
+        lambda: model_file(precision, cache), cache, lambda target: _export_in_child(target, cache)
+    )
+
+
+def made_once(target_of: Callable[[], Path], cache: Path, export: Callable[[Path], None]) -> Path:
+    """The cache file `target_of()` names, made by `export(target)` first when it is not
+    there: under a lock on its folder, so that two first runs export once. Raises
+    ModelCacheError (saying what to do) when it can be neither found nor made."""
     from filelock import FileLock, Timeout
 
-    folder = target.parent
     try:
+        target = target_of()
+        if target.exists():
+            return target
+        folder = target.parent
         folder.mkdir(parents=True, exist_ok=True)
         with FileLock(str(folder / ".export.lock"), timeout=EXPORT_TIMEOUT):
             if not target.exists():  # another process may have made it while we waited
-                _export_in_child(target, cache)
+                export(target)
     except Timeout:
         raise ModelCacheError(
-            f"Another process has held the model cache {folder} for {EXPORT_TIMEOUT:.0f} s. "
+            f"Another process has held the model cache {cache} for {EXPORT_TIMEOUT:.0f} s. "
             "Wait for it to finish, or delete the folder and try again."
         ) from None
     except OSError as exc:

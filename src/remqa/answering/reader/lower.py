@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from remqa.answering.reader.export import LOWER_FP32
-from remqa.errors import ModelCacheError
 from remqa.index.model_cache import (
-    EXPORT_TIMEOUT,
     PACKAGE,
     WEIGHTS,
     default_cache_dir,
+    made_once,
     quantization_key,
     run_export,
     weights_digest,
@@ -64,29 +63,12 @@ def lower_file(precision: Precision, layers: int, cache: Path) -> Path:
 def cached_lower(precision: Precision, layers: int, cache: Path | None = None) -> Path:
     """The lower part's ONNX file, exported into the cache first if it is not there.
     Raises ModelCacheError (saying what to set) when it can be neither found nor made."""
-    from filelock import FileLock, Timeout
-
     cache = (cache or default_cache_dir()).expanduser().resolve()
-    try:
-        target = lower_file(precision, layers, cache)
-        if target.exists():
-            return target
-        folder = target.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(folder / ".export.lock"), timeout=EXPORT_TIMEOUT):
-            if not target.exists():  # another process may have made it while we waited
-                _export_in_child(target, layers, cache)
-    except Timeout:
-        raise ModelCacheError(
-            f"Another process has held the model cache {cache} for {EXPORT_TIMEOUT:.0f} s. "
-            "Wait for it to finish, or delete the folder and try again."
-        ) from None
-    except OSError as exc:
-        raise ModelCacheError(
-            f"Cannot write the model cache {cache} ({exc.strerror or exc}). Set "
-            "REMQA_MODEL_CACHE_DIR to a writable folder."
-        ) from None
-    return target
+    return made_once(
+        lambda: lower_file(precision, layers, cache),
+        cache,
+        lambda target: _export_in_child(target, layers, cache),
+    )
 
 
 def _export_in_child(target: Path, layers: int, cache: Path) -> None:
