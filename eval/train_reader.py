@@ -493,20 +493,10 @@ def main(argv: list[str] | None = None) -> int:
         m = held_out_metrics(top, held_q, held_para, held_cands, tokenizer)
         history[epoch] = m
         _print(f"  held out after epoch {epoch}", m)
-        return (
-            m["article_top10_reader_top1"] + m["paragraph_pairs_top1"] + m["span_f1_gold_sentence"]
-        )
+        return held_out_score(m)
 
     shipped = train(bert, train_pairs, CONFIG["max_epochs"], on_epoch)
-    best = max(
-        history,
-        key=lambda e: (
-            history[e]["article_top10_reader_top1"]
-            + history[e]["paragraph_pairs_top1"]
-            + history[e]["span_f1_gold_sentence"],
-            -e,
-        ),
-    )
+    best = best_epoch(history)
     print(f"best epoch on the held-out articles: {best}", flush=True)
     if args.refit:
         print(f"refitting on all ten articles for {best} epochs", flush=True)
@@ -515,6 +505,16 @@ def main(argv: list[str] | None = None) -> int:
     top_fp32 = export_top(shipped, int(bert.config.hidden_size), out_dir / "top-fp32.onnx")
     minutes = (time.monotonic() - began) / 60
     return ship(args, top_fp32, shipped, questions, held_q, history, minutes, tokenizer)
+
+
+def held_out_score(m: dict[str, float]) -> float:
+    """What an epoch is judged by: the held-out top-1s plus span F1."""
+    return m["article_top10_reader_top1"] + m["paragraph_pairs_top1"] + m["span_f1_gold_sentence"]
+
+
+def best_epoch(history: dict[int, dict[str, float]]) -> int:
+    """The epoch with the best held-out score (the earliest on a tie)."""
+    return max(history, key=lambda e: (held_out_score(history[e]), -e))
 
 
 def ship(
@@ -528,15 +528,7 @@ def ship(
     tokenizer: Any,
 ) -> int:
     """Quantize the fp32 top, measure agreement, and write top.onnx and its manifest."""
-    best = max(
-        history,
-        key=lambda e: (
-            history[e]["article_top10_reader_top1"]
-            + history[e]["paragraph_pairs_top1"]
-            + history[e]["span_f1_gold_sentence"],
-            -e,
-        ),
-    )
+    best = best_epoch(history)
     top_int8 = top_fp32.with_name("top-int8.onnx")
     top_int8.unlink(missing_ok=True)
     quantize_int8(top_fp32, top_int8)

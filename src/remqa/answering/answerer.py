@@ -108,19 +108,18 @@ class Answerer:
             if not figure.refused or not analysis.asks_for_time:
                 return figure
             # "When did the movement begin?" may be answered by "in the mid-18th century",
-            # "How long did the hiatus last?" by "a couple of years": the sentence answers,
-            # with no figure in bold. A refusal leaves the candidates as they were measured.
+            # "How long did the hiatus last?" by "a couple of years": the selector chooses
+            # the sentence, and a figure it holds leads in bold only as any figure does.
+            # A refusal leaves the candidates as they were measured.
         if not cands:
             return self.refusal(question, analysis, cands, "selector", confidence=0.0)
         asked = set(content_stems(analysis.text))
         for cand in cands:
             if analysis.wants_figure and cand.lead is None:  # a "when" question the binding left
                 cand.numbers = typed_spans(cand.text, "date", asked)
-        rows = feature_rows(cands, analysis, kind, self.stats.idf)
-        # The ranker orders the sentences; the classifier says how likely each answers.
+        rows = self._answer_probabilities(cands, analysis)
+        # The ranker orders the sentences; the classifier said how likely each answers.
         rank = self.selector.sentence.score(rows)
-        for cand, p in zip(cands, self.selector.answer.probability(rows), strict=True):
-            cand.probability = float(p)
         order = sorted(range(len(cands)), key=lambda i: (-rank[i], cands[i].key))
         ranked = [cands[i] for i in order]
         # "What year" wants a year or a date; "when" may be answered by "after the war".
@@ -149,6 +148,16 @@ class Answerer:
             answered_by="selector",
         )
 
+    def _answer_probabilities(
+        self, cands: Sequence[Candidate], analysis: QuestionAnalysis
+    ) -> list[list[float]]:
+        """Each candidate's P(it answers) from the selector's classifier, set on it; the
+        feature rows it was read from are returned for the ranker."""
+        rows = feature_rows(cands, analysis, analysis.answer_type, self.stats.idf)
+        for cand, p in zip(cands, self.selector.answer.probability(rows), strict=True):
+            cand.probability = float(p)
+        return rows
+
     def refusal(
         self,
         question: str,
@@ -176,10 +185,8 @@ class Answerer:
             return self.refusal(question, analysis, cands, "figure rules")
         # The rules chose the figure; the selector says how likely its sentence answers,
         # which decides whether the figure leads in bold.
-        rows = feature_rows(cands, analysis, analysis.answer_type, self.stats.idf)
+        self._answer_probabilities(cands, analysis)
         best = chosen[0]
-        at = next(i for i, c in enumerate(cands) if c is best)
-        best.probability = float(self.selector.answer.probability(rows)[at])
         return Answer(
             question=question,
             text=compose(best, chosen[1:], analysis, self._bold_figure(best, analysis)),

@@ -114,9 +114,9 @@ def grouped(
     return out
 
 
-def _by_selector(r: ExternalResult) -> bool:
-    """Whether the selector's probability decided the answer or refusal."""
-    return r.answered_by == "selector" and r.confidence is not None
+def _selector_probability(r: ExternalResult) -> float | None:
+    """The selector's probability, when it decided the answer or refusal; else None."""
+    return r.confidence if r.answered_by == "selector" else None
 
 
 def refusal_tradeoff(results: Sequence[ExternalResult]) -> list[dict[str, float]]:
@@ -124,13 +124,14 @@ def refusal_tradeoff(results: Sequence[ExternalResult]) -> list[dict[str, float]
     questions refused when the selector's probability for the best sentence falls under each
     threshold. An answer the selector did not decide (a figure question, decided by the
     figure rules) is refused or not whatever the threshold."""
-    if not any(_by_selector(r) for r in results):
+    if all(_selector_probability(r) is None for r in results):
         return []
     rows = []
     for threshold in THRESHOLDS:
 
         def refused(r: ExternalResult, t: float = threshold) -> bool:
-            return r.confidence < t if _by_selector(r) else r.refused  # type: ignore[operator]
+            p = _selector_probability(r)
+            return r.refused if p is None else p < t
 
         rows.append(
             {
