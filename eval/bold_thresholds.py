@@ -1,4 +1,4 @@
-"""Choose when a short answer leads in bold: src/remqa/answering/bold.json.
+"""Choose when a short answer leads in bold, and the reading check: src/remqa/answering/bold.json.
 
 Two tables, per answer type (see remqa/answering/bold.py): the lowest score from which at
 least 80% of bold answers are right (F1 >= 0.5 with a gold answer) over at least 20 of them
@@ -6,6 +6,10 @@ least 80% of bold answers are right (F1 >= 0.5 with a gold answer) over at least
 - reading_model: P(the sentence answers) x the reading model's best span score in it, for
   answered questions that ask for no figure;
 - figures: P(the figure's sentence answers), for figures chosen by the figure rules.
+And the reading check: the P(answers) of the selector x that of the reading model, for the
+sentence the selector chose, under which the answer is refused; the highest that keeps the
+refused share of the held-out answerable questions the selector decides within
+train_selector's TARGET_FALSE_REFUSALS (the evals here run without the check).
 
 Every prediction is held out from the models behind it, taken from remqa's own answers
 (`remqa eval`, run here in this process with every figure in bold so that each is seen):
@@ -53,6 +57,8 @@ SETS = {  # report folder -> (--set value, report file)
     "squad": ("squad", "squad.json"),
     "covidqa": ("covidqa", "covidqa.json"),
 }
+# The answers the reading check refuses must be wrong at least this often.
+CHECK_PRECISION = 0.75
 DATA = [TRAIN_FILE, REPO / "eval/squad/squad-dev-3articles.json",
         REPO / "eval/covidqa/covidqa-dev-30papers.json"]  # fmt: skip
 
@@ -70,6 +76,7 @@ def run_evals(folder: Path) -> None:
     from remqa.cli import main
 
     answerer.figure_thresholds = lambda: _EveryType()  # type: ignore[assignment]
+    answerer.reading_check_threshold = lambda: None  # type: ignore[assignment]
     for name, (value, _) in SETS.items():
         print(f"remqa eval --set {name} ...", flush=True)
         main(["-q", "eval", "--set", value, "--report", str(folder / name)])
@@ -85,14 +92,34 @@ def gold_texts() -> dict[str, list[str]]:
     return out
 
 
-def answered(folder: Path, keep: Callable[[str, dict[str, Any]], bool]) -> list[dict[str, Any]]:
-    """Answered, answerable results of the read parts that `keep(set name, result)`."""
+def results(folder: Path, keep: Callable[[str, dict[str, Any]], bool]) -> list[dict[str, Any]]:
+    """Results of the read parts that `keep(set name, result)`."""
     out = []
     for name, (_, report) in SETS.items():
         for r in json.loads((folder / name / report).read_text(encoding="utf-8"))["results"]:
-            if not (r["impossible"] or r["refused"]) and r["part"] == "read" and keep(name, r):
+            if r["part"] == "read" and keep(name, r):
                 out.append(r)
     return out
+
+
+def answered(folder: Path, keep: Callable[[str, dict[str, Any]], bool]) -> list[dict[str, Any]]:
+    """Answered, answerable results of the read parts that `keep(set name, result)`."""
+    return [r for r in results(folder, keep) if not (r["impossible"] or r["refused"])]
+
+
+def _unseen_by_reader(name: str, r: dict[str, Any]) -> bool:
+    """Not a SQuAD training article the reading model was trained on."""
+    held_out = {f"{title}.txt" for title in manifest()["training_data"]["held_out"]}
+    return name != "train" or r["article"] in held_out
+
+
+def _chosen_sentence(answer: str) -> str:
+    """The cited sentence an answer leads with, without its bold short answer."""
+    sentence = lead_sentence(answer).strip()
+    bold = bold_lead(answer)
+    if bold:  # "**span** — sentence": the sentence alone, as the answerer reads it
+        sentence = sentence[len(bold) + len(" — ") :]
+    return sentence
 
 
 def _right(text: str, golds: list[str]) -> bool:
@@ -101,16 +128,12 @@ def _right(text: str, golds: list[str]) -> bool:
 
 def reading_model_predictions(folder: Path, gold: dict[str, list[str]]) -> list[HeldOut]:
     """The reading model's best span of each chosen sentence, for non-figure questions."""
-    held_out = {f"{title}.txt" for title in manifest()["training_data"]["held_out"]}
     reader, out = Reader(), []
-    for r in answered(folder, lambda name, r: name != "train" or r["article"] in held_out):
+    for r in answered(folder, _unseen_by_reader):
         analysis = analyze(r["question"])
         if analysis.wants_figure or r["confidence"] is None:
             continue
-        sentence = lead_sentence(r["answer"]).strip()
-        bold = bold_lead(r["answer"])
-        if bold:  # "**span** — sentence": the sentence alone, as the answerer reads it
-            sentence = sentence[len(bold) + len(" — ") :]
+        sentence = _chosen_sentence(r["answer"])
         found = reader.spans(r["question"], sentence, limit=1)
         if found:
             start, end, score = found[0]
@@ -128,6 +151,49 @@ def figure_predictions(folder: Path, gold: dict[str, list[str]]) -> list[HeldOut
         kind = analyze(r["question"]).answer_type
         out.append(HeldOut(kind, False, p, p, _right(figure, gold[r["id"]])))
     return out
+
+
+def reading_check(folder: Path) -> dict[str, Any]:
+    """The threshold on P(selector) x P(reading model) of the chosen sentence under which an
+    answer is refused: the highest at which the answers it refuses, over at least
+    MIN_BOLD_SUPPORT of them, are wrong (an unanswerable question, or a first sentence
+    without a gold answer) at least CHECK_PRECISION of the time. Held-out answers the
+    selector decided (the figure binding's are never checked)."""
+    reader = Reader()
+    held = results(
+        folder, lambda name, r: _unseen_by_reader(name, r) and r.get("answered_by") == "selector"
+    )
+    score = {  # result id -> its checked score; refusals have none
+        r["id"]: float(r["confidence"])
+        * reader.score(r["question"], [_chosen_sentence(r["answer"])])[0]
+        for r in held
+        if not r["refused"]
+    }
+    ranked = sorted((score[r["id"]], r["impossible"] or not r["first_sentence"]) for r in held
+                    if r["id"] in score)  # fmt: skip
+    threshold, wrong = 0.0, 0
+    for k in range(1, len(ranked)):
+        wrong += ranked[k - 1][1]
+        if k >= MIN_BOLD_SUPPORT and wrong >= CHECK_PRECISION * k:
+            threshold = ranked[k][0]  # refuses exactly the k lowest
+
+    def refused_share(impossible: bool, check: float) -> float:
+        rows = [r for r in held if r["impossible"] == impossible]
+        refused = sum(r["refused"] or score[r["id"]] < check for r in rows)
+        return round(refused / len(rows), 3) if rows else 0.0
+
+    refused = [wrong for value, wrong in ranked if value < threshold]
+    return {
+        "threshold": round(threshold, 4),
+        "precision": CHECK_PRECISION,
+        "held_out": {
+            "answers": len(ranked),
+            "refused": len(refused),
+            "refused_wrong": sum(refused),
+            "answerable_refused": [refused_share(False, 0.0), refused_share(False, threshold)],
+            "unanswerable_refused": [refused_share(True, 0.0), refused_share(True, threshold)],
+        },  # each pair: without the check, with it
+    }
 
 
 def table(held: list[HeldOut]) -> dict[str, Any]:
@@ -172,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         "articles and the read parts of the SQuAD and COVID-QA sets (eval/bold_thresholds.py)",
         "reading_model": table(reading_model_predictions(folder, gold)),
         "figures": table(figure_predictions(folder, gold)),
+        "reading_check": reading_check(folder),
     }
     print(json.dumps(result, indent=1))
     if not args.check:

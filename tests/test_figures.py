@@ -17,6 +17,7 @@ from remqa.answering.figures import (
     find_figures,
     parse_figure,
     same_figure,
+    with_time_unit,
 )
 
 ARTICLE = "rare-earths-us-china-russia.txt"
@@ -586,3 +587,19 @@ def test_a_fraction_of_something_is_a_share(text: str, fraction: str, value: flo
 )
 def test_ordinals_and_lone_fraction_words_are_not_shares(text: str) -> None:
     assert [f for f in find_figures(text) if f.kind == "percent"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("The outbreak lasted 19 days in all.", "19 days"),
+        ("The strike lasted three weeks.", "three weeks"),
+        ("Symptoms began after 11-13 days.", "11-13 days"),
+        ("A five-year course of study.", "five-year"),  # the unit is part of the figure
+        ("The group has 17 metals.", "17"),  # not a time: the number alone
+        ("For 300 long years it stood.", "300"),  # the unit not right after: the number
+    ],
+)
+def test_a_span_of_time_is_stated_with_its_unit(text: str, stated: str) -> None:
+    figure = find_figures(text)[0]
+    assert with_time_unit(figure, text) == stated

@@ -192,3 +192,54 @@ def test_shipped_bold_thresholds_are_chosen_for_precision() -> None:
         assert set(thresholds) <= set(get_args(AnswerType))
         assert data[name]["held_out"]["precision"] >= data["precision"]
         assert data[name]["held_out"]["bold"] >= data["min_support"]
+
+
+def test_a_span_drops_the_punctuation_that_closes_its_sentence() -> None:
+    from remqa.answering.reader.encoding import trim_span
+
+    cases = {
+        "It starred Gregory Peck as Atticus Finch.": "It starred Gregory Peck as Atticus Finch",
+        "Its base moved to the U.S.": "Its base moved to the U.S.",  # a capital's full stop stays
+        "red, green;": "red, green",
+        "Dr. Quantrell": "Dr. Quantrell",  # the sentence goes on: an abbreviation
+    }  # fmt: skip
+    for sentence, kept in cases.items():
+        start, end = trim_span(sentence, 0, len(sentence))
+        assert sentence[start:end] == kept
+    sentence = "The Quillon glassworks was bought by Harnsby Glass."
+    spans = Reader(cache_dir=SHARED_CACHE).spans("Who bought the Quillon glassworks?", sentence)
+    assert spans and all(not sentence[s:e].endswith(".") for s, e, _ in spans)
+    assert len({(s, e) for s, e, _ in spans}) == len(spans)  # trimmed spans kept once
+
+
+def test_the_reading_check_refuses_a_when_answer_both_models_doubt(
+    tmp_path: Path, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "when" question no figure answers goes to the selector; its answer stands only
+    when P(answers) from the selector x the reading model's P(answers) for the chosen
+    sentence reaches the check's threshold. Other questions are not checked."""
+    from remqa.answering import answerer
+
+    docs = {"institute.txt": (
+        "The Zorblax Institute studies the glass of the northern coast. Its library was "
+        "built in the mid-eighteenth century, long before the institute moved in. It was "
+        "founded by the chemist Mirela Quantrell."
+    )}  # fmt: skip
+    settings = make_settings(write_corpus(tmp_path / "corpus", docs))
+    question = "When was the library of the Zorblax Institute built?"
+    monkeypatch.setattr(answerer, "reading_check_threshold", lambda: None)
+    answer = Assistant(settings).ask(question)
+    assert not answer.refused and answer.answered_by == "selector", answer.text
+    assert answer.confidence is not None
+    sentence = answer.citations[0].quote
+    assert "mid-eighteenth century" in sentence
+    read = Reader(cache_dir=SHARED_CACHE).read(question, sentence)
+    checked = answer.confidence * read.probability
+    assert 0.0 < checked < 1.0
+    for threshold, refused in ((checked * 0.99, False), (checked * 1.01, True)):
+        monkeypatch.setattr(answerer, "reading_check_threshold", lambda t=threshold: t)
+        again = Assistant(settings).ask(question)
+        assert again.refused == refused and again.answered_by == "selector", threshold
+    # a question that asks for no figure is never checked
+    monkeypatch.setattr(answerer, "reading_check_threshold", lambda: 2.0)
+    assert not Assistant(settings).ask("Who founded the Zorblax Institute?").refused

@@ -3,12 +3,12 @@
 For every candidate sentence of the retrieved passages (candidates.py measures them), the
 learned selector (selector.py) ranks the sentences and gives each a probability of
 answering; the answer is refused below a calibrated threshold, and led by a short answer in
-bold only when the span model is sure enough of it. A question asking for a figure (how
-many, how much, what share, what year) is answered only with a figure of the asked kind,
-exact text of its sentence: which one, and whether any, the learned figure model decides
-(figure_choice.py), or the hand-set figure choice (figure_rules.py) when the weights hold
-none. A "when" question no figure answers ("in the mid-18th century") goes on to the
-selector.
+bold only when it is likely right (bold.py). A question asking for a figure (how many, how
+much, what share, what year) is answered with a figure of the asked kind, exact text of its
+sentence: which one, and whether any, the learned figure model decides (figure_choice.py),
+or the hand-set figure choice (figure_rules.py) when the weights hold none. A "when" or
+"how long" question no figure answers ("in the mid-18th century") goes on to the selector,
+and to the reading check (the reading model, reader/, must find the sentence likely too).
 """
 
 from __future__ import annotations
@@ -18,7 +18,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from remqa.answering.answer_types import AnswerType, typed_spans
-from remqa.answering.bold import figure_thresholds, reading_model_thresholds
+from remqa.answering.bold import (
+    figure_thresholds,
+    reading_check_threshold,
+    reading_model_thresholds,
+)
 from remqa.answering.candidates import ORDINAL, Candidate, CandidateReader
 from remqa.answering.compose import (
     EXTRA_COVERAGE,
@@ -30,8 +34,9 @@ from remqa.answering.compose import (
 from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.figure_choice import FigurePair, pair_features
 from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
+from remqa.answering.figures import with_time_unit
 from remqa.answering.question import QuestionAnalysis
-from remqa.answering.reader import Reader
+from remqa.answering.reader import Reader, Reading
 from remqa.answering.selector import Selector, load_selector
 from remqa.answering.spans import candidate_spans
 from remqa.errors import ModelCacheError
@@ -109,13 +114,13 @@ class Answerer:
                 return figure
             # "When did the movement begin?" may be answered by "in the mid-18th century",
             # "How long did the hiatus last?" by "a couple of years": the selector chooses
-            # the sentence, and a figure it holds leads in bold only as any figure does.
-            # A refusal leaves the candidates as they were measured.
+            # the sentence, the reading check must confirm it, and no figure the binding
+            # refused leads in bold. A refusal leaves the candidates as they were measured.
         if not cands:
             return self.refusal(question, analysis, cands, "selector", confidence=0.0)
         asked = set(content_stems(analysis.text))
         for cand in cands:
-            if analysis.wants_figure and cand.lead is None:  # a "when" question the binding left
+            if analysis.asks_for_time and cand.lead is None:  # a "when" the binding left
                 cand.numbers = typed_spans(cand.text, "date", asked)
         rows = self._answer_probabilities(cands, analysis)
         # The ranker orders the sentences; the classifier said how likely each answers.
@@ -131,6 +136,14 @@ class Answerer:
         confidence = round(best.probability if best else ranked[0].probability, 4)
         if best is None or best.probability < self.threshold:
             return self.refusal(question, analysis, cands, "selector", confidence=confidence)
+        # A "when" or "how long" question no figure answered: the sentence must convince a
+        # second model, which reads it whole, too (measured on unseen text, the same check
+        # on every answer refused more answerable questions than it caught unanswerable).
+        needs_reading = analysis.wants_figure or kind in reading_model_thresholds()
+        reading = self._read(analysis.text, best.text) if needs_reading else None
+        check = reading_check_threshold() if analysis.wants_figure else None
+        if reading and check is not None and best.probability * reading.probability < check:
+            return self.refusal(question, analysis, cands, "selector", confidence=confidence)
         extras = [
             c
             for c in good[1:]
@@ -140,7 +153,7 @@ class Answerer:
         ][: self.max_citations - 1]
         return Answer(
             question=question,
-            text=compose(best, extras, analysis, self._short_answer(best, analysis, kind)),
+            text=compose(best, extras, analysis, self._short_answer(best, analysis, kind, reading)),
             citations=cite([best, *extras]),
             refused=False,
             confidence=confidence,
@@ -276,28 +289,40 @@ class Answerer:
         threshold = figure_thresholds().get(analysis.answer_type)
         if threshold is None or best.probability < threshold:
             return None
-        return best.lead.text
+        return with_time_unit(best.lead, best.text)
+
+    def _read(self, question: str, sentence: str) -> Reading | None:
+        """The reading model's view of the chosen sentence; None without a reading model.
+        One that cannot be prepared costs its evidence (check and bold), never the answer."""
+        if self.reading_model is None:
+            return None
+        try:
+            return self.reading_model.read(question, sentence, limit=1)
+        except ModelCacheError as exc:
+            logger.warning("Answering without the reading model: %s", exc)
+            self.reading_model = None
+            return None
 
     def _short_answer(
-        self, best: Candidate, analysis: QuestionAnalysis, kind: AnswerType
+        self,
+        best: Candidate,
+        analysis: QuestionAnalysis,
+        kind: AnswerType,
+        reading: Reading | None,
     ) -> str | None:
-        """The words of the sentence that answer: the figure chosen for a figure question,
-        else the best span of the reading model (for the answer types it has a threshold
-        for) or of the span model, when it is likely enough to be right: P(the sentence
-        answers) x P(its best span is the answer) at least the bold threshold of the type."""
-        if best.lead is not None and analysis.wants_figure:
-            return self._bold_figure(best, analysis)
+        """The words of the sentence that answer: the best span of the reading model (for
+        the answer types it has a threshold for) or of the span model, when it is likely
+        enough to be right: P(the sentence answers) x P(its best span is the answer) at
+        least the bold threshold of the type. A figure question here is a "when" or "how
+        long" the figure binding refused: no figure it judged leads in bold, only a span as
+        for any question ("the mid-18th century")."""
         reading_threshold = reading_model_thresholds().get(kind)
-        if self.reading_model is not None and reading_threshold is not None:
-            try:
-                found = self.reading_model.spans(analysis.text, best.text, limit=1)
-            except ModelCacheError as exc:  # the bold is extra: answer without it
-                logger.warning("No bold short answers from the reading model: %s", exc)
-                self.reading_model = None
+        if reading_threshold is not None and self.reading_model is not None:
+            if reading is None or not reading.spans:
                 return None
-            if not found or best.probability * found[0][2] < reading_threshold:
+            start, end, score = reading.spans[0]
+            if best.probability * score < reading_threshold:
                 return None
-            start, end, _ = found[0]
             return best.text[start:end]
         spans = candidate_spans(best.text, kind, set(content_stems(analysis.text)))
         if not spans:

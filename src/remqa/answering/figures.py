@@ -269,6 +269,22 @@ class _Tok(NamedTuple):
     spelled: bool = False  # a number word; these never form ranges ("1- thousand" is noise)
 
 
+_NEXT_WORD = re.compile(r"[\s-]+([^\W\d_]+)")
+
+
+def with_time_unit(figure: Figure, text: str) -> str:
+    """The words of `text` that state the figure, its time unit included when the word
+    right after a count names it: "19 days", not "19" (a span of time means nothing
+    without its unit). `figure` is one of `text`'s figures."""
+    stated = text[figure.start : figure.end]
+    if figure.kind != "count" or figure.unit not in _TIME_UNITS:
+        return stated
+    after = _NEXT_WORD.match(text, figure.end)
+    if after is None or _singular(after.group(1)) != figure.unit:
+        return stated
+    return text[figure.start : after.end()]
+
+
 def _singular(word: str) -> str | None:
     """Singular of a plural noun, or None when the word does not look like one."""
     w = word.lower()

@@ -5,6 +5,6 @@ head for the short answer; evidence for the answer selector. See README, "The re
 model". Loading is lazy: importing this package loads neither onnxruntime nor a model.
 """
 
-from remqa.answering.reader.model import Reader
+from remqa.answering.reader.model import Reader, Reading
 
-__all__ = ["Reader"]
+__all__ = ["Reader", "Reading"]

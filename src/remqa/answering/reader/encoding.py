@@ -115,6 +115,18 @@ def best_spans(
     return sorted(((s, e, p) for (s, e), p in found.items()), key=lambda t: (-t[2], t[0]))
 
 
+def trim_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span without the punctuation that closes its clause or sentence: "Atticus
+    Finch." -> "Atticus Finch". A full stop stays after a capital ("U.S.") or where the
+    sentence goes on (an abbreviation)."""
+    while end > start + 1 and sentence[end - 1] in ",;:":
+        end -= 1
+    at_end = not sentence[end:].strip()
+    if end > start + 1 and sentence[end - 1] == "." and at_end and not sentence[end - 2].isupper():
+        end -= 1
+    return start, end
+
+
 def _softmax(logits: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     shifted: npt.NDArray[np.float64] = np.exp(logits.astype(np.float64) - np.max(logits))
     result: npt.NDArray[np.float64] = shifted / shifted.sum()

@@ -12,12 +12,19 @@ import json
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from remqa.answering.reader.encoding import PairBatch, best_spans, encode_pairs, load_tokenizer
+from remqa.answering.reader.encoding import (
+    PairBatch,
+    best_spans,
+    encode_pairs,
+    load_tokenizer,
+    trim_span,
+)
 from remqa.answering.reader.lower import Precision, cached_lower
 
 HERE = Path(__file__).resolve().parent
@@ -90,7 +97,25 @@ class Reader:
     def spans(self, question: str, sentence: str, limit: int = 5) -> list[tuple[int, int, float]]:
         """The best short answers in the sentence as (start_char, end_char, score), best
         first; `sentence[start:end]` is the answer. Scores are P(start) * P(end)."""
+        return self.read(question, sentence, limit).spans
+
+    def read(self, question: str, sentence: str, limit: int = 5) -> Reading:
+        """P(the sentence answers) and its best spans (as `spans`), from one run."""
         if not sentence.strip():
-            return []
-        batch, (_, starts, ends) = self._run(question, [sentence])
-        return best_spans(batch, 0, starts[0], ends[0], limit)
+            return Reading(0.0, [])
+        batch, (probability, starts, ends) = self._run(question, [sentence])
+        found: dict[tuple[int, int], float] = {}
+        for start, end, score in best_spans(batch, 0, starts[0], ends[0], limit):
+            found.setdefault(trim_span(sentence, start, end), score)
+        return Reading(
+            float(np.asarray(probability).reshape(-1)[0]),
+            [(start, end, score) for (start, end), score in found.items()],
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reading model made of one sentence for one question."""
+
+    probability: float  # P(the sentence answers the question)
+    spans: list[tuple[int, int, float]]  # (start_char, end_char, score), best first
