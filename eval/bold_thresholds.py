@@ -31,6 +31,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -107,10 +108,15 @@ def answered(folder: Path, keep: Callable[[str, dict[str, Any]], bool]) -> list[
     return [r for r in results(folder, keep) if not (r["impossible"] or r["refused"])]
 
 
+@cache
+def _reader_held_out() -> frozenset[str]:
+    """The SQuAD training articles the reading model was not trained on, as files."""
+    return frozenset(f"{title}.txt" for title in manifest()["training_data"]["held_out"])
+
+
 def _unseen_by_reader(name: str, r: dict[str, Any]) -> bool:
     """Not a SQuAD training article the reading model was trained on."""
-    held_out = {f"{title}.txt" for title in manifest()["training_data"]["held_out"]}
-    return name != "train" or r["article"] in held_out
+    return name != "train" or r["article"] in _reader_held_out()
 
 
 def _chosen_sentence(answer: str) -> str:
