@@ -7,9 +7,9 @@ least 80% of bold answers are right (F1 >= 0.5 with a gold answer) over at least
   answered questions that ask for no figure;
 - figures: P(the figure's sentence answers), for figures chosen by the figure rules.
 And the reading check: the P(answers) of the selector x that of the reading model, for the
-sentence the selector chose, under which the answer is refused; the highest that keeps the
-refused share of the held-out answerable questions the selector decides within
-train_selector's TARGET_FALSE_REFUSALS (the evals here run without the check).
+sentence the selector chose, under which the answer is refused; the highest at which the
+held-out answers it refuses are wrong at least CHECK_PRECISION of the time (the evals here
+run without the check).
 
 Every prediction is held out from the models behind it, taken from remqa's own answers
 (`remqa eval`, run here in this process with every figure in bold so that each is seen):

@@ -142,7 +142,11 @@ class Answerer:
         needs_reading = analysis.wants_figure or kind in reading_model_thresholds()
         reading = self._read(analysis.text, best.text) if needs_reading else None
         check = reading_check_threshold() if analysis.wants_figure else None
-        if reading and check is not None and best.probability * reading.probability < check:
+        if (
+            reading is not None
+            and check is not None
+            and best.probability * reading.probability < check
+        ):
             return self.refusal(question, analysis, cands, "selector", confidence=confidence)
         extras = [
             c
