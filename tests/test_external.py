@@ -40,6 +40,10 @@ def test_lead_is_the_bold_short_answer_else_the_first_sentence() -> None:
     assert lead_span(answer) == "Aristotle"
     assert lead_sentence(answer).startswith("Aristotle — Aristotle held")
     assert lead_span("Plain sentence here. [1] more") == "Plain sentence here."
+    # a quoted sentence that itself begins with reference markers is the whole first sentence
+    quoted = "[4] [5] By contrast, other species differ."
+    assert lead_sentence(f"{quoted} [1]  Also: x [2]", quoted) == quoted
+    assert lead_sentence(f"{quoted} [1]") == ""  # without the quote: cut at the first marker
 
 
 @pytest.mark.parametrize(

@@ -113,10 +113,11 @@ def _score(
         return result
     golds = question.answers
     if not answer.refused:
-        result.lead = lead_span(answer.text)
-        result.first_sentence = holds(lead_sentence(answer.text), golds)
-        result.lead_f1 = max(f1(result.lead, g.text) for g in golds)
         first = answer.citations[0] if answer.citations else None
+        quote = first.quote if first is not None else ""
+        result.lead = lead_span(answer.text, quote)
+        result.first_sentence = holds(lead_sentence(answer.text, quote), golds)
+        result.lead_f1 = max(f1(result.lead, g.text) for g in golds)
         if first is not None and first.source == question.article:
             result.cite_at_1 = covers(first.start, first.end, golds)
             result.cite_overlap = overlaps(first.start, first.end, golds)

@@ -135,10 +135,16 @@ def holds(text: str, golds: Sequence[GoldAnswer]) -> bool:
     return any(f" {normalize(g.text)} " in norm for g in golds if normalize(g.text))
 
 
-def lead_sentence(answer_text: str) -> str:
-    """The answer's first sentence: up to its first [n] marker, without the marker."""
-    match = _MARKER.search(answer_text)
-    head = answer_text[: match.start()] if match else answer_text
+def lead_sentence(answer_text: str, quote: str = "") -> str:
+    """The answer's first sentence: up to the end of its first citation's `quote` when given
+    (a paper's sentence may itself begin with reference markers, "[1] [2] By contrast ..."),
+    else up to its first [n] marker; without the marker."""
+    at = answer_text.find(quote) if quote else -1
+    if at >= 0:
+        head = answer_text[: at + len(quote)]
+    else:
+        match = _MARKER.search(answer_text)
+        head = answer_text[: match.start()] if match else answer_text
     return _BOLD_LEAD.sub(lambda m: m.group(1) + " — ", head).replace("**", "")
 
 
@@ -148,13 +154,10 @@ def bold_lead(answer_text: str) -> str:
     return match.group(1) if match else ""
 
 
-def lead_span(answer_text: str) -> str:
-    """What an answer offers as *the* answer: its bold short answer, else its first sentence."""
-    bold = bold_lead(answer_text)
-    if bold:
-        return bold
-    match = _MARKER.search(answer_text)
-    return answer_text[: match.start()] if match else answer_text
+def lead_span(answer_text: str, quote: str = "") -> str:
+    """What an answer offers as *the* answer: its bold short answer, else its first sentence
+    (see lead_sentence for `quote`)."""
+    return bold_lead(answer_text) or lead_sentence(answer_text, quote)
 
 
 _KINDS = (
