@@ -6,8 +6,10 @@
 The lexicon holds, for each English word, the words that may stand for it in a question
 (synonyms of its common senses, derived forms like "produce"/"production", the noun an
 adjective pertains to like "Chinese"/"China", the country a capital or region is part of
-like "Tokyo"/"Japan") and its antonyms ("largest"/"smallest", "imports"/"exports"), plus
-WordNet's irregular inflections ("mice" -> "mouse"). None of it is about any one document.
+like "Tokyo"/"Japan") and its antonyms ("largest"/"smallest", "imports"/"exports"), the
+other names of a name by its first sense only ("China": PRC, Beijing, not Taiwan; "American":
+the United States), plus WordNet's irregular inflections ("mice" -> "mouse"). None of it is
+about any one document.
 remqa.text.lexicon reads it (answering uses it for antonyms, for multi-word expressions such
 as "rare earth", and for the learned selector's paraphrase coverage).
 
@@ -110,6 +112,7 @@ def build(root: Path) -> dict[str, object]:
     related: dict[str, set[str]] = defaultdict(set)
     part_of: dict[str, set[str]] = defaultdict(set)  # one way: Tokyo -> Japan, not back
     capitals: set[str] = set()
+    names: dict[str, set[str]] = defaultdict(set)  # a name's first sense only: China, not Taiwan
     opposite: dict[str, set[str]] = defaultdict(set)
     for pos in POS_FILES:
         for lemma, offsets in read_index(root, pos).items():
@@ -148,6 +151,27 @@ def build(root: Path) -> dict[str, object]:
         for word in words:
             if word != lemma:
                 related[word].add(lemma)
+    noun_senses = read_index(root, "n")
+    for lemma, offsets in noun_senses.items():
+        first = data["n"][offsets[0]]
+        if not first.proper:
+            continue
+        names[lemma].update(first.words)
+        for symbol, target, tpos, _, tword in first.pointers:
+            if symbol == "#p" and _is_city(first, data["n"]):  # Beijing stands for China
+                country = data[tpos][target]
+                names[lemma].update([country.words[tword - 1]] if tword else country.words)
+                if _is_city(first, data["n"], CAPITAL_WORDS):
+                    for word in country.words:  # and China for Beijing, when that is
+                        if noun_senses.get(word, [""])[0] == target:  # what China means first
+                            names[word].add(lemma)
+    # A nationality word names its country: "American" the United States, "Dutch" the
+    # Netherlands (the adjective's first sense, when it pertains to a name).
+    for lemma, offsets in read_index(root, "a").items():
+        for symbol, target, tpos, _, tword in data["a"][offsets[0]].pointers:
+            noun = data["n"][target].words[tword - 1] if tpos == "n" and tword else ""
+            if symbol == "\\" and noun in names:  # the noun's own first sense ("China")
+                names[lemma].update([noun, *names[noun]])
     for lemma, words in part_of.items():
         related[lemma].update(words)
     # A country's capital stands for its government both ways: "Beijing announced" answers
@@ -162,6 +186,7 @@ def build(root: Path) -> dict[str, object]:
     return {
         "related": {k: v for k, s in sorted(related.items()) if (v := keep(s, k))},
         "opposite": {k: v for k, s in sorted(opposite.items()) if (v := keep(s, k))},
+        "names": {k: v for k, s in sorted(names.items()) if (v := keep(s, k))},
         "exceptions": dict(sorted(read_exceptions(root).items())),
     }
 

@@ -148,3 +148,23 @@ def test_gold_quotes_are_found_across_wrapping_and_cut_quotes_are_seen() -> None
     cut_end = wrapped.index("\n")
     assert cut_at_line_break(wrapped[:cut_end], wrapped, cut_end)
     assert not cut_at_line_break(wrapped, wrapped + "\nNext one.", len(wrapped))
+
+
+def test_a_rebaselined_item_leaves_the_answer_measures_but_not_the_promises() -> None:
+    from remqa.evaluation.scoring import Check, ItemResult, summarize
+
+    def result(item_id: str, why: str, refused: bool, invented: bool) -> ItemResult:
+        checks = {"not_refused": Check(passed=not refused),
+                  "no_invented_figures": Check(passed=not invented)}  # fmt: skip
+        return ItemResult(id=item_id, type="figure", question="q", answer="a",
+                          refused=refused, checks=checks, rebaselined=why)  # fmt: skip
+
+    kept = result("kept", "", refused=False, invented=False)
+    rebaselined = result("word-list", "passed only through a synonym list", True, False)
+    metrics = summarize([kept, rebaselined])
+    assert metrics["false_refusals"] == 0  # the re-baselined refusal is not counted ...
+    assert (metrics["rebaselined_items"], metrics["rebaselined_passed"]) == (1, 0)  # ... but shown
+    assert metrics["items"] == 2
+    invented = result("word-list", "passed only through a synonym list", False, True)
+    assert summarize([kept, invented])["invented_figures"] == 1  # a promise holds for every item
+    assert summarize([kept, result("x", "", True, False)])["false_refusals"] == 1

@@ -7,7 +7,14 @@ import json
 
 import pytest
 
-from remqa.text.lexicon import LEXICON, base_forms, in_compounds, opposite_words, related_words
+from remqa.text.lexicon import (
+    LEXICON,
+    base_forms,
+    in_compounds,
+    opposite_words,
+    other_names,
+    related_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,4 +70,24 @@ def test_lexicon_is_plain_gzipped_json_with_its_source() -> None:
     data = json.loads(gzip.decompress(LEXICON.read_bytes()))
     assert data["source"].startswith("Princeton WordNet 3.0")
     assert len(data["data_noun_sha256"]) == 64
-    assert {"related", "opposite", "exceptions"} <= data.keys()
+    assert {"related", "opposite", "names", "exceptions"} <= data.keys()
+
+
+@pytest.mark.parametrize(
+    ("name", "other"),
+    [
+        ("beijing", "china"),  # a capital for its country ...
+        ("china", "beijing"),  # ... and back
+        ("china", "prc"),  # the words of its first sense
+        ("american", "united states"),  # a nationality word for its country
+        ("china's", "prc"),  # a possessive is the name
+    ],
+)
+def test_other_names_of_a_name(name: str, other: str) -> None:
+    assert other in other_names(name)
+
+
+def test_other_names_follow_the_first_sense_only() -> None:
+    assert "taiwan" not in other_names("china")  # the Republic of China is its second sense
+    assert "taiwan" not in other_names("chinese")
+    assert other_names("plant") == ()  # not a name

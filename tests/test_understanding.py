@@ -8,7 +8,15 @@ from remqa.answering.binding import bind
 from remqa.answering.figures import find_figures
 from remqa.answering.followup import resolve_followup
 from remqa.answering.question import analyze
-from remqa.text.words import expand_query, find_acronyms, spells_acronym, stems_match, tokenize
+from remqa.text.words import (
+    expand_query,
+    find_acronyms,
+    spells_acronym,
+    stem,
+    stems_match,
+    tokenize,
+    variants,
+)
 
 
 @pytest.mark.parametrize(
@@ -207,3 +215,15 @@ def test_words_of_an_expression_are_matched_as_written() -> None:
 )
 def test_a_rank_is_asked_for_only_by_rank_words_or_what_position(question: str, rank: bool) -> None:
     assert analyze(question).wants_rank is rank
+
+
+def test_a_name_stands_for_the_names_wordnet_gives_for_it() -> None:
+    # no alias list written for one article: WordNet's names for a place or body
+    assert [stem("china")] in variants("Beijing", name=True)
+    assert [stem("united"), stem("states")] in variants("America", name=True)
+    assert [stem("russia")] in variants("Moscow", name=True)
+    assert variants("plant", name=True)[0] == [stem("plant")]
+    assert [stem("china")] not in variants("Beijing")  # a common word's forms: no names
+    expanded = expand_query("When did Beijing restrict exports?", {}).split()
+    assert "china" in expanded and "prc" in expanded
+    assert "red" not in expanded  # only one-word names widen the keyword query

@@ -104,7 +104,8 @@ class CandidateReader:
 
     def term_weight(self, term: Term) -> float:
         """A rare word says more about what is asked than a common one."""
-        weights = [self.stats.idf(form[0]) for form in term_forms(term.text, term.literal)]
+        forms = term_forms(term.text, term.literal, term.alone)
+        weights = [self.stats.idf(form[0]) for form in forms]
         # The word's own rarity when the corpus uses it; else that of a word standing for it.
         present = [w for w in weights[:1] if w < self.stats.max_idf()] or [
             w for w in weights[1:] if w < self.stats.max_idf()

@@ -5,7 +5,8 @@ words these decisions rest on are in question_words.py."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from remqa.answering.answer_types import AnswerType
 from remqa.answering.figures import FigureKind
@@ -50,6 +51,7 @@ class Term:
     year: bool = False
     group: int = -1  # words of one name share a group ("US Geological Survey")
     literal: bool = False  # part of an expression ("rare earth"): matched only as written
+    alone: bool = False  # a name of one word ("Beijing", not "United" in "United Methodist")
 
 
 @dataclass
@@ -116,6 +118,8 @@ def analyze(question: str) -> QuestionAnalysis:
                 literal=index in compounds,
             )
         )
+    sizes = Counter(t.group for t in terms if t.entity and not t.year)
+    terms = [replace(t, alone=True) if t.entity and sizes[t.group] == 1 else t for t in terms]
     return QuestionAnalysis(
         text=question,
         kinds=kinds,

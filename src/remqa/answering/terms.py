@@ -11,21 +11,22 @@ from remqa.text.words import Token, same_name, spells_acronym, stems_match, vari
 
 
 @lru_cache(maxsize=4096)
-def term_forms(word: str, literal: bool = False) -> tuple[tuple[str, ...], ...]:
-    forms = variants(word)
+def term_forms(word: str, literal: bool = False, name: bool = False) -> tuple[tuple[str, ...], ...]:
+    forms = variants(word, name)
     return tuple(tuple(form) for form in (forms[:1] if literal else forms))
 
 
 def match_term(
     term: Term, tokens: Sequence[Token], acronyms: dict[str, tuple[str, ...]] | None = None
 ) -> list[Token]:
-    """The tokens that spell the term, one of its aliases or synonyms, or an acronym whose
-    long form holds it ("rare" is in "REM" when the corpus defines rare earth metals (REM))."""
+    """The tokens that spell the term, a synonym, for a name another name WordNet gives for
+    it, or an acronym whose long form holds it ("rare" is in "REM" when the corpus defines
+    rare earth metals (REM))."""
     found: list[Token] = []
     # a name is matched by a name: "Newton" not by the unit "newton", China by "Beijing",
     # the Holocene not by "recent" (it is also the Recent epoch)
     any_case = not term.entity or term.year
-    for form in term_forms(term.text, term.literal):
+    for form in term_forms(term.text, term.literal, term.alone):
         n = len(form)
         if n == 1:  # most forms: one word, compared with each token (the hot loop)
             word = form[0]

@@ -25,6 +25,8 @@ METRIC_HELP = {
     "refusal_accuracy": "unanswerable questions refused",
     "false_refusals": "answerable questions refused",
     "items_passed": "items passing every check",
+    "rebaselined_items": "items re-baselined (left out of the answer measures)",
+    "rebaselined_passed": "re-baselined items passing",
 }
 
 # The rows of the format-invariance tables, here and on the terminal (report.py).
@@ -110,8 +112,9 @@ def item_markdown(r: ItemResult) -> str:
     failed = [f"  - {name}: {c.reason}" for name, c in r.checks.items() if not c.passed]
     resolved = f"  (understood as: {r.resolved_question})\n" if r.resolved_question else ""
     answer = r.answer.replace("\n", "\n  > ")
+    why = f"  Re-baselined: {r.rebaselined}\n" if r.rebaselined else ""
     return (
-        f"### `{r.id}` ({r.type})\n\n{r.question}\n{resolved}\n"
+        f"### `{r.id}` ({r.type})\n\n{r.question}\n{resolved}{why}\n"
         + "\n".join(failed)
         + f"\n\n  > {answer}\n\n"
         + _cited_md(r)

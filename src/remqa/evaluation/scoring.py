@@ -44,6 +44,7 @@ class ItemResult(BaseModel):
     gold_rank: int | None = None
     answer_figures: list[str] = Field(default_factory=list)
     checks: dict[str, Check] = Field(default_factory=dict)
+    rebaselined: str = ""  # why it is left out of the gated metrics (EvalItem.rebaselined)
 
     @property
     def passed(self) -> bool:
@@ -68,6 +69,7 @@ def score_item(
         id=item.id,
         type=item.type,
         question=item.question,
+        rebaselined=item.rebaselined,
         resolved_question=answer.resolved_question,
         answer=answer.text,
         refused=answer.refused,
@@ -186,24 +188,30 @@ def _check(results: Sequence[ItemResult], name: str) -> list[bool]:
     return [r.checks[name].passed for r in results if name in r.checks]
 
 
-def summarize(results: Sequence[ItemResult]) -> dict[str, float | int]:
-    """The metrics the gates read. Shares are 0..1; counts are whole numbers."""
+def summarize(all_results: Sequence[ItemResult]) -> dict[str, float | int]:
+    """The metrics the gates read. The promises (no invented figure, every quote exact) hold
+    over every item; whether an answer was found, over the items not re-baselined (those
+    are counted on their own). Shares are 0..1; counts are whole numbers."""
+    results = [r for r in all_results if not r.rebaselined]
+    rebaselined = [r for r in all_results if r.rebaselined]
     answerable = [r for r in results if r.type != "unanswerable"]
     ranks = [r.gold_rank for r in answerable]
     return {
-        "items": len(results),
+        "items": len(all_results),
         "hit_at_1": _share([rank == 1 for rank in ranks]),
         "hit_at_5": _share([rank is not None for rank in ranks]),
         "mrr": round(sum(1 / r for r in ranks if r) / len(ranks), 4) if ranks else 1.0,
         "figure_accuracy_first_sentence": _share(_check(results, "figures_first_sentence")),
         "figure_accuracy_whole": _share(_check(results, "figures_whole")),
         "text_accuracy": _share(_check(results, "text")),
-        "invented_figures": sum(not ok for ok in _check(results, "no_invented_figures")),
-        "citation_validity": _share(_check(results, "citation_validity")),
+        "invented_figures": sum(not ok for ok in _check(all_results, "no_invented_figures")),
+        "citation_validity": _share(_check(all_results, "citation_validity")),
         "citation_precision": _share(_check(results, "citation_precision")),
         "refusal_accuracy": _share(_check(results, "refusal")),
         "false_refusals": sum(not ok for ok in _check(results, "not_refused")),
-        "items_passed": sum(r.passed for r in results),
+        "items_passed": sum(r.passed for r in all_results),
+        "rebaselined_items": len(rebaselined),
+        "rebaselined_passed": sum(r.passed for r in rebaselined),
     }
 
 

@@ -30,6 +30,7 @@ _ENDINGS = (
 class _Lexicon(NamedTuple):
     related: dict[str, list[str]]
     opposite: dict[str, list[str]]
+    names: dict[str, list[str]]  # other names of a name, by its first sense
     exceptions: dict[str, str]  # irregular inflections: "mice" -> "mouse"
     known: frozenset[str]  # every word with an entry
 
@@ -38,7 +39,7 @@ class _Lexicon(NamedTuple):
 def _lexicon() -> _Lexicon:
     data = json.loads(gzip.decompress(LEXICON.read_bytes()))
     known = frozenset(data["related"].keys() | data["opposite"].keys())
-    return _Lexicon(data["related"], data["opposite"], data["exceptions"], known)
+    return _Lexicon(data["related"], data["opposite"], data["names"], data["exceptions"], known)
 
 
 @lru_cache(maxsize=8192)
@@ -67,6 +68,14 @@ def related_words(word: str) -> tuple[str, ...]:
     related = _lexicon().related
     forms = base_forms(word)
     return tuple(dict.fromkeys(w for base in forms for w in [base, *related.get(base, ())]))
+
+
+@lru_cache(maxsize=8192)
+def other_names(word: str) -> tuple[str, ...]:
+    """Other names of the place or body a name means first ("Beijing": China, PRC; "America":
+    the United States, US; "China": not Taiwan, its second sense); () for other words."""
+    names = _lexicon().names
+    return tuple(dict.fromkeys(w for base in base_forms(word) for w in names.get(base, ())))
 
 
 @lru_cache(maxsize=8192)

@@ -26,25 +26,6 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-# Names a text may use for the same place or actor (each group is symmetric). Small and
-# general on purpose.
-_ALIAS_GROUPS = (
-    ("china", "chinese", "prc", "beijing"),
-    ("us", "usa", "united states", "america", "american", "americans", "washington", "u.s"),
-    ("russia", "russian", "russians", "moscow", "russian federation"),
-    ("japan", "japanese", "tokyo"),
-    ("ukraine", "ukrainian", "kyiv", "kiev"),
-    ("uk", "britain", "british", "united kingdom"),
-    ("netherlands", "dutch", "holland"),
-    ("pentagon", "department of defense"),
-    ("soviet", "ussr", "soviet union"),
-)
-ALIASES: dict[str, tuple[str, ...]] = {
-    name: tuple(other for other in group if other != name)
-    for group in _ALIAS_GROUPS
-    for name in group
-}
-
 # Everyday paraphrases of the measure a question asks about.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "output": ("production", "produce", "produced", "products", "volume"),
@@ -165,10 +146,14 @@ def same_name(a: str, b: str) -> bool:
     return name_root(a) == name_root(b)
 
 
-def variants(word: str) -> list[list[str]]:
-    """Stem sequences that count as the word: itself, its aliases and synonyms."""
+def variants(word: str, name: bool = False) -> list[list[str]]:
+    """Stem sequences that count as the word: itself, its synonyms and, for a name, the names
+    WordNet gives for the same place or body ("Beijing": China, PRC)."""
+    from remqa.text.lexicon import other_names  # the lexicon reads words.stem
+
     key = word.lower().strip(".")
-    forms = [key, *ALIASES.get(key, ()), *SYNONYMS.get(key, ()), *SYNONYMS.get(stem(key), ())]
+    names = other_names(key) if name else ()
+    forms = [key, *names, *SYNONYMS.get(key, ()), *SYNONYMS.get(stem(key), ())]
     return [[stem(w) for w in form.split()] for form in dict.fromkeys(forms)]
 
 
@@ -206,13 +191,17 @@ def find_acronyms(text: str) -> dict[str, tuple[str, ...]]:
 
 
 def expand_query(query: str, acronyms: dict[str, tuple[str, ...]]) -> str:
-    """The query plus the aliases and synonyms of its words and the acronyms it spells out."""
+    """The query plus the one-word names WordNet gives for its names ("Beijing": China, PRC),
+    the synonyms of its words and the acronyms it spells out."""
+    from remqa.text.lexicon import other_names  # the lexicon reads words.stem
+
     tokens = tokenize(query)
     extra: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
         word = token.text.lower()
         if word not in STOPWORDS:
-            extra.extend(ALIASES.get(word, ()))
+            if _name_alone(tokens, i):
+                extra.extend(w for w in other_names(word) if " " not in w)
             extra.extend(SYNONYMS.get(word, SYNONYMS.get(token.stem, ())))
     stems = [t.stem for t in tokens]
     for acronym, long_form in acronyms.items():
@@ -222,6 +211,18 @@ def expand_query(query: str, acronyms: dict[str, tuple[str, ...]]) -> str:
         if any(tuple(stems[i : i + len(needed)]) == needed for i in range(len(stems))):
             extra.append(acronym.upper())
     return " ".join([query, *extra]) if extra else query
+
+
+def _name_alone(tokens: Sequence[Token], i: int) -> bool:
+    """A capitalised word inside the text, between words that are not: a name of one word
+    ("Beijing"), not part of a longer one ("United" in "United Methodist Church")."""
+    capitalized = [t.capitalized for t in tokens]
+    return (
+        i > 0
+        and capitalized[i]
+        and not capitalized[i - 1]
+        and (i + 1 == len(tokens) or not capitalized[i + 1])
+    )
 
 
 def spells_acronym(acronym: str, tokens: Sequence[Token]) -> list[Token]:
