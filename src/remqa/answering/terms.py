@@ -7,12 +7,16 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from remqa.answering.question import Term
+from remqa.text.lexicon import other_names
 from remqa.text.words import Token, same_name, spells_acronym, stems_match, variants
 
 
 @lru_cache(maxsize=4096)
 def term_forms(word: str, literal: bool = False, name: bool = False) -> tuple[tuple[str, ...], ...]:
-    forms = variants(word, name)
+    """The word as written first, then its synonyms and, for a name of one word (`name`), the
+    other names WordNet gives for it ("Beijing": China, PRC)."""
+    names = other_names(word.lower().strip(".")) if name else ()
+    forms = variants(word, names)
     return tuple(tuple(form) for form in (forms[:1] if literal else forms))
 
 

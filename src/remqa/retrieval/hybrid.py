@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from remqa.models import Chunk, Passage
 from remqa.retrieval.dense import dense_retriever
+from remqa.retrieval.expansion import expand_query
 from remqa.retrieval.fusion import RRF_K, tie_breaking_fusion
 from remqa.retrieval.scope import Scope, build_scope, check_sources, scope_of, scoped_bundle
 from remqa.text.stats import CorpusStats
-from remqa.text.words import expand_query
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection

@@ -146,13 +146,10 @@ def same_name(a: str, b: str) -> bool:
     return name_root(a) == name_root(b)
 
 
-def variants(word: str, name: bool = False) -> list[list[str]]:
-    """Stem sequences that count as the word: itself, its synonyms and, for a name, the names
-    WordNet gives for the same place or body ("Beijing": China, PRC)."""
-    from remqa.text.lexicon import other_names  # the lexicon reads words.stem
-
+def variants(word: str, names: Sequence[str] = ()) -> list[list[str]]:
+    """Stem sequences that count as the word: itself, the other `names` of a name (from the
+    lexicon, which reads this module) and its synonyms."""
     key = word.lower().strip(".")
-    names = other_names(key) if name else ()
     forms = [key, *names, *SYNONYMS.get(key, ()), *SYNONYMS.get(stem(key), ())]
     return [[stem(w) for w in form.split()] for form in dict.fromkeys(forms)]
 
@@ -188,41 +185,6 @@ def find_acronyms(text: str) -> dict[str, tuple[str, ...]]:
         ):
             found[acronym.lower()] = tuple(stem(w) for w in long_form)
     return found
-
-
-def expand_query(query: str, acronyms: dict[str, tuple[str, ...]]) -> str:
-    """The query plus the one-word names WordNet gives for its names ("Beijing": China, PRC),
-    the synonyms of its words and the acronyms it spells out."""
-    from remqa.text.lexicon import other_names  # the lexicon reads words.stem
-
-    tokens = tokenize(query)
-    extra: list[str] = []
-    for i, token in enumerate(tokens):
-        word = token.text.lower()
-        if word not in STOPWORDS:
-            if _name_alone(tokens, i):
-                extra.extend(w for w in other_names(word) if " " not in w)
-            extra.extend(SYNONYMS.get(word, SYNONYMS.get(token.stem, ())))
-    stems = [t.stem for t in tokens]
-    for acronym, long_form in acronyms.items():
-        n = len(long_form)
-        # "rare earth" is enough to mean REM: all but the last (generic) word of the long form
-        needed = long_form[: max(1, n - 1)]
-        if any(tuple(stems[i : i + len(needed)]) == needed for i in range(len(stems))):
-            extra.append(acronym.upper())
-    return " ".join([query, *extra]) if extra else query
-
-
-def _name_alone(tokens: Sequence[Token], i: int) -> bool:
-    """A capitalised word inside the text, between words that are not: a name of one word
-    ("Beijing"), not part of a longer one ("United" in "United Methodist Church")."""
-    capitalized = [t.capitalized for t in tokens]
-    return (
-        i > 0
-        and capitalized[i]
-        and not capitalized[i - 1]
-        and (i + 1 == len(tokens) or not capitalized[i + 1])
-    )
 
 
 def spells_acronym(acronym: str, tokens: Sequence[Token]) -> list[Token]:
