@@ -36,8 +36,9 @@ QUESTIONS = HERE / "questions.yaml"
 DEFAULT_SOURCE = "rare-earths-us-china-russia.txt"
 
 TYPES = ("figure", "multi-figure", "text", "unanswerable", "follow-up")
-KEYS = {"id", "type", "question", "figures", "text", "spans", "history", "near_miss", "note"}
-REQUIRED_KEYS = KEYS - {"note"}
+KEYS = {"id", "type", "question", "figures", "text", "spans", "history", "near_miss", "note",
+        "rebaselined"}  # fmt: skip
+REQUIRED_KEYS = KEYS - {"note", "rebaselined"}
 MINIMUMS = {"figure": 38, "multi-figure": 4, "text": 6, "unanswerable": 12, "follow-up": 6}
 MIN_TOTAL = 70
 MIN_NEAR_MISS = 7
@@ -180,6 +181,8 @@ def check() -> int:
             continue
         if not isinstance(it["question"], str) or not it["question"].strip():
             p("empty question")
+        if "rebaselined" in it and not (isinstance(it["rebaselined"], str) and it["rebaselined"]):
+            p("rebaselined must say why, as text")
         if not isinstance(it["near_miss"], bool):
             p("near_miss must be true/false")
         if it["near_miss"] and typ != "unanswerable":
