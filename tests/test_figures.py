@@ -557,6 +557,7 @@ def test_common_words_are_not_units() -> None:
         ("pass an approved five-year course of study", 5.0, "year"),
         ("a 10-day strike", 10.0, "day"),
         ("a twenty-five-year plan", 25.0, "year"),
+        ("a 30-second clip", 30.0, "second"),
     ],
 )
 def test_a_span_of_time_written_as_one_word_is_a_count(text: str, value: float, unit: str) -> None:
@@ -603,3 +604,25 @@ def test_ordinals_and_lone_fraction_words_are_not_shares(text: str) -> None:
 def test_a_span_of_time_is_stated_with_its_unit(text: str, stated: str) -> None:
     figure = find_figures(text)[0]
     assert with_time_unit(figure, text) == stated
+
+
+@pytest.mark.parametrize(
+    ("text", "stated", "low", "high"),
+    [
+        ("an estimated 35\u202f000 to 60\u202f000 ventilators",
+         "an estimated 35\u202f000 to 60\u202f000", 35000.0, 60000.0),
+        ("over 250 000 deaths are reported", "over 250 000", 250000.0, 250000.0),
+        ("some 1\u00a0234\u00a0567 voters", "1\u00a0234\u00a0567", 1234567.0, 1234567.0),
+    ],
+)  # fmt: skip
+def test_thousands_grouped_by_a_space_are_one_number(
+    text: str, stated: str, low: float, high: float
+) -> None:
+    [figure] = find_figures(text)
+    assert (figure.text, figure.low, figure.high) == (stated, low, high)
+
+
+def test_a_space_groups_only_three_digits() -> None:
+    # a year then a count, and a decimal then a number: two figures each
+    assert [f.text for f in find_figures("In 2019 100 people came")] == ["2019", "100"]
+    assert [f.text for f in find_figures("rates of 12 3456 were")] == ["12", "3456"]

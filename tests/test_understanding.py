@@ -25,6 +25,13 @@ from remqa.text.words import find_acronyms, spells_acronym, stem, stems_match, t
         ("By how many times will output grow?", {"multiplier"}, None),
         ("How many rare earth mines are there in China?", {"count"}, "mines"),
         ("How many people work at the mine?", {"count"}, "people"),
+        # a modal verb ends the counted noun phrase, as "are" and "work" do
+        ("How many people may have left the city?", {"count"}, "people"),
+        ("How many patients could the ward take?", {"count"}, "patients"),
+        # "factor" asks for a multiplier only as one ("by what factor", "a factor of")
+        ("By what factor did output rise?", {"multiplier"}, None),
+        ("Output rose by a factor of how much?", {"multiplier"}, None),
+        ("What is a key factor in managing outbreaks?", set(), None),
         ("Which company makes the magnets?", set(), None),
         ("Who announced the eightfold rise?", set(), None),
         ("Where is the mine located?", set(), None),
@@ -221,3 +228,8 @@ def test_a_name_stands_for_the_names_wordnet_gives_for_it() -> None:
     expanded = expand_query("When did Beijing restrict exports?", {}).split()
     assert "china" in expanded and "prc" in expanded
     assert "red" not in expanded  # only one-word names widen the keyword query
+
+
+def test_a_modal_verb_is_not_a_term_but_the_month_may_is() -> None:
+    assert "may" not in {t.text.lower() for t in analyze("What may cause the flood?").terms}
+    assert "May" in {t.text for t in analyze("What happened in May 2020?").terms}

@@ -196,10 +196,15 @@ _SCALES = dict(
 )
 
 # A number never starts inside a word, a decimal, "COVID-19", or a thousands group ("1,000").
+# Thousands are grouped by commas or, in the SI style of papers, by a (thin) space
+# ("35 000 to 60 000 ventilators", "201\u202f200 deaths").
 _NUM = (
     r"(?<![\w.])(?<![A-Za-z]-)(?!(?<=[0-9],)[0-9]{3}(?![0-9]))"
-    r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,4}(?![0-9])|[0-9]{1,15})(?:\.[0-9]+)?"
+    r"(?:[0-9]{1,3}(?:,[0-9]{3}){1,4}(?![0-9])"
+    r"|[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{3}){1,4}(?![0-9]|[,.][0-9])|[0-9]{1,15})"
+    r"(?:\.[0-9]+)?"
 )
+_GROUPING = re.compile(r"[, \u00a0\u2009\u202f]")
 _CUR_RE = r"(?:(?<![A-Za-z])(?:US\s?\$|USD|EUR|GBP|RUB|CNY|RMB)|[$€£])\s?"
 _UNIT_RE = (
     r"%|(?i:percentage\s+points?|per\s?cent|pct|(?:us\s+)?dollars?|euros?|r(?:o)?ubles?|yuan"
@@ -323,7 +328,7 @@ def _token(m: re.Match[str]) -> _Tok | None:
     elif num is None and word is None:
         return None  # a citation marker
     else:
-        value = float(num.replace(",", "")) if num else _WORD_VALUES[word.lower()]
+        value = float(_GROUPING.sub("", num)) if num else _WORD_VALUES[word.lower()]
         scale = _SCALES[(sc or ssc).lower()] if sc or ssc else 1.0
         value *= scale
         if mult:
@@ -383,7 +388,7 @@ def _join(a: _Tok, b: _Tok, text: str) -> _Tok | None:
 # "a five-year course", "a 10-day strike": a count of a span of time, written as one word.
 _DURATION = re.compile(
     rf"(?<![\w-])(?P<n>[0-9]{{1,3}}|(?i:{_WORDS}))-(?P<unit>(?i:year|month|week|day|hour|minute"
-    r"|decade|century))(?![\w-])"
+    r"|second|decade|century))(?![\w-])"
 )
 
 

@@ -105,6 +105,8 @@ def analyze(question: str) -> QuestionAnalysis:
             continue
         if word in GENERIC or word in QUESTION_WORDS or token.stem in seen:
             continue
+        if word in AUXILIARIES and not entity:
+            continue  # "may", "could" say nothing of what is asked about ("May 2020" does)
         if count_unit and word == count_unit:
             continue  # "how many mines": the unit, matched through the figure instead
         seen.add(token.stem)
@@ -149,7 +151,9 @@ def _expected_kinds(
     wordset = _figure_cues(words)
     if _asks_for_a_name(words, answer_type):
         return frozenset(), None
-    if " how many times " in text or wordset & {"fold", "factor", "multiple", "multiplied"}:
+    # "By what factor", "a factor of ten" ask for a multiplier; "a key factor in" does not.
+    as_multiplier = " factor of " in text or " what factor " in text or " which factor " in text
+    if " how many times " in text or wordset & {"fold", "multiple", "multiplied"} or as_multiplier:
         return frozenset({"multiplier"}), None
     if "%" in question or wordset & PERCENT_CUES or " how much of " in text:
         return frozenset({"percent"}), None

@@ -67,8 +67,13 @@ SCAFFOLD = {
 # but say less than the subject; they count at a fraction of their weight.
 SCOPE_WORDS = {"world", "world's", "global", "worldwide", "planet", "overall", "whole", "total"}
 GENERIC = PERCENT_CUES | MONEY_CUES | QUANTITY_CUES | YEAR_CUES | MULTIPLIER_CUES | SCAFFOLD
-# Words that end the noun phrase after "how many".
-UNIT_STOP = sorted(STOPWORDS | {"exist", "remain", "operate", "work"})
+AUXILIARIES = {
+    "did", "does", "do", "was", "were", "is", "are", "will", "would", "can", "could", "has",
+    "have", "had", "should", "shall", "may", "might", "must",
+}  # fmt: skip
+# Words that end the noun phrase after "how many": stopwords and auxiliaries ("how many
+# people may have left": NLTK's stopwords leave out "may", "might", "could", "would" ...).
+UNIT_STOP = sorted(STOPWORDS | AUXILIARIES | {"exist", "remain", "operate", "work"})
 QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how"}
 # Nouns that say what kind of thing "which/what NOUN" asks for: general English.
 DATE_NOUNS = {
@@ -98,9 +103,5 @@ MEASURE_WORDS = {
 }  # fmt: skip
 SIZE_WORDS = {"big", "large"}
 
-AUXILIARIES = {
-    "did", "does", "do", "was", "were", "is", "are", "will", "would", "can", "could", "has",
-    "have", "had", "should", "shall", "may", "might", "must",
-}  # fmt: skip
 BEFORE_WHEN = {"since", "until", "till", "from", "by", "and", "but", "so", "then"}
 OTHER_QUESTION_WORDS = QUESTION_WORDS - {"when"}
