@@ -109,13 +109,14 @@ def _is_city(synset: Synset, nouns: dict[str, Synset], kinds: set[str] = CITY_WO
 
 def build(root: Path) -> dict[str, object]:
     data = {pos: read_data(root, pos) for pos in POS_FILES}
+    index = {pos: read_index(root, pos) for pos in POS_FILES}  # read once: names use nouns again
     related: dict[str, set[str]] = defaultdict(set)
     part_of: dict[str, set[str]] = defaultdict(set)  # one way: Tokyo -> Japan, not back
     capitals: set[str] = set()
     names: dict[str, set[str]] = defaultdict(set)  # a name's first sense only: China, not Taiwan
     opposite: dict[str, set[str]] = defaultdict(set)
     for pos in POS_FILES:
-        for lemma, offsets in read_index(root, pos).items():
+        for lemma, offsets in index[pos].items():
             for offset in offsets:
                 synset = data[pos][offset]
                 related[lemma].update(synset.words)
@@ -151,7 +152,7 @@ def build(root: Path) -> dict[str, object]:
         for word in words:
             if word != lemma:
                 related[word].add(lemma)
-    noun_senses = read_index(root, "n")
+    noun_senses = index["n"]
     for lemma, offsets in noun_senses.items():
         first = data["n"][offsets[0]]
         if not first.proper:

@@ -10,7 +10,14 @@ from remqa.answering.followup import resolve_followup
 from remqa.answering.question import analyze
 from remqa.answering.terms import term_forms
 from remqa.retrieval.expansion import expand_query
-from remqa.text.words import find_acronyms, spells_acronym, stem, stems_match, tokenize
+from remqa.text.words import (
+    find_acronyms,
+    lone_names,
+    spells_acronym,
+    stem,
+    stems_match,
+    tokenize,
+)
 
 
 @pytest.mark.parametrize(
@@ -228,6 +235,15 @@ def test_a_name_stands_for_the_names_wordnet_gives_for_it() -> None:
     expanded = expand_query("When did Beijing restrict exports?", {}).split()
     assert "china" in expanded and "prc" in expanded
     assert "red" not in expanded  # only one-word names widen the keyword query
+
+
+def test_one_rule_tells_a_name_of_one_word_for_question_and_keyword_query() -> None:
+    tokens = tokenize("Is the United Methodist Church in Beijing or The Hague?")
+    assert [tokens[i].text for i in sorted(lone_names(tokens))] == ["Beijing", "Hague"]
+    analysis = analyze("Did the United Methodist Church open in Beijing in 2008?")
+    assert {t.text for t in analysis.terms if t.alone} == {"Beijing"}  # not the year either
+    united = expand_query("Where is the United Methodist Church based?", {}).split()
+    assert "unite" not in united and "union" not in united  # part of a longer name
 
 
 def test_a_modal_verb_is_not_a_term_but_the_month_may_is() -> None:

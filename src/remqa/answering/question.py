@@ -5,8 +5,7 @@ words these decisions rest on are in question_words.py."""
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from remqa.answering.answer_types import AnswerType
 from remqa.answering.figures import FigureKind
@@ -36,7 +35,7 @@ from remqa.answering.question_words import (
     WEAK_CUES,
 )
 from remqa.text.lexicon import in_compounds
-from remqa.text.words import STOPWORDS, Token, tokenize
+from remqa.text.words import STOPWORDS, is_name, lone_names, tokenize
 
 _YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2}|2100)$")
 
@@ -92,10 +91,11 @@ def analyze(question: str) -> QuestionAnalysis:
     terms: list[Term] = []
     seen: set[str] = set()
     group, last_entity_index = -1, -2
+    alone = lone_names(tokens)
     for index, token in enumerate(tokens):
         # A year in the question narrows it like a name does ("in 2024"); a decade does not.
         is_year = bool(_YEAR.match(token.text)) and question[token.end : token.end + 1] != "s"
-        entity = _is_entity(token, index == 0) or is_year
+        entity = is_name(token, index == 0) or is_year
         if entity and (index != last_entity_index + 1 or is_year):
             group += 1
         if entity:
@@ -118,10 +118,9 @@ def analyze(question: str) -> QuestionAnalysis:
                 year=is_year,
                 group=group if entity else -1,
                 literal=index in compounds,
+                alone=index in alone,
             )
         )
-    sizes = Counter(t.group for t in terms if t.entity and not t.year)
-    terms = [replace(t, alone=True) if t.entity and sizes[t.group] == 1 else t for t in terms]
     return QuestionAnalysis(
         text=question,
         kinds=kinds,
@@ -135,11 +134,6 @@ def analyze(question: str) -> QuestionAnalysis:
             (d for w, d in DIMENSION_OF.items() if f"how {w}" in joined), asked_property
         ),
     )
-
-
-def _is_entity(token: Token, first: bool) -> bool:
-    """Capitalised words are names (China, Mountain Pass), except a capital at the start."""
-    return token.capitalized and not first and token.text.lower() not in STOPWORDS
 
 
 def _expected_kinds(

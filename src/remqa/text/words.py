@@ -165,6 +165,23 @@ def stands_for(stem: str, word: str) -> bool:
     return any(stems_match(form, stem) for form in _one_word_forms(word))
 
 
+def is_name(token: Token, first: bool) -> bool:
+    """A capitalised word is a name (China, Mountain Pass), except a capital at the start of
+    the text (`first`) and a capitalised stopword ("The")."""
+    return token.capitalized and not first and token.text.lower() not in STOPWORDS
+
+
+def lone_names(tokens: Sequence[Token]) -> frozenset[int]:
+    """The indexes of the names of one word: a name with no name beside it ("Beijing"), not
+    part of a longer one ("United" of "United Methodist Church")."""
+    names = [is_name(t, i == 0) for i, t in enumerate(tokens)]
+    return frozenset(
+        i
+        for i, name in enumerate(names)
+        if name and not (i > 0 and names[i - 1]) and not (i + 1 < len(names) and names[i + 1])
+    )
+
+
 def content_tokens(tokens: list[Token]) -> list[Token]:
     return [t for t in tokens if t.text.lower() not in STOPWORDS and len(t.text) > 1]
 
