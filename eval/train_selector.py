@@ -3,6 +3,7 @@
     .venv/bin/pip install -e '.[train]'          # scikit-learn and LightGBM, for training only
     .venv/bin/python eval/train_selector.py      # fit, report leave-one-article-out, write
     .venv/bin/python eval/train_selector.py --check   # fit and report, write nothing
+    .venv/bin/python eval/train_selector.py --figure-model-only   # only the figure model
 
 Training data: the external SQuAD articles in eval/squad/ and the questions we wrote about
 them (eval/squad/own-questions.json), never the bundled article, whose eval stays held out.
@@ -372,8 +373,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-figure-model",
         action="store_true",
-        help="leave the figure model out of the weights (figure questions then go through "
-        "the hand-set figure choice)",
+        help="leave the figure model out of the weights (a figure question the hand-set "
+        "figure choice finds no figure for is then refused)",
+    )
+    parser.add_argument(
+        "--figure-model-only",
+        action="store_true",
+        help="fit only the figure model, on the figure questions, and write it into the "
+        "weights already written (shipped and held out), the sentence models unchanged "
+        "(about 10 minutes)",
     )
     parser.add_argument(
         "--thresholds-only",
@@ -412,40 +420,38 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[figure_training.FigureExample] = []
     texts = [(assistant, articles, dev_groups)]
     texts += [(c.assistant, c.articles, c.group_of) for c in corpora]
+    with_figures = not args.no_figure_model
     for reader, read_articles, groups in texts:
-        for read in training_data.read_questions(reader, read_articles, groups):
-            examples.append(example(read))
-            if read.analysis.wants_figure and not args.no_figure_model:
+        for read in training_data.read_questions(
+            reader, read_articles, groups, figures_only=args.figure_model_only
+        ):
+            if not args.figure_model_only:
+                examples.append(example(read))
+            if read.analysis.wants_figure and with_figures:
                 figures.append(figure_training.figure_example(read))
-    print(f"{len(examples)} questions to train on, {len(figures)} of them figure questions")
+    print(f"{len(examples)} questions to train on, {len(figures)} figure questions")
     # Weights for each group the evals answer: the SQuAD dev articles and the COVID-QA
     # read-half groups (the aggregate half was never trained on: the shipped weights).
     left_out = sorted(dev_groups) + sorted({g for g in corpora[-1].group_of.values()})
+    figure_held_out, figure_shipped = figure_models(figures, left_out)
+    if args.figure_model_only:
+        if not args.check:
+            add_figure_models(figure_held_out, figure_shipped)
+        return 0
     report: dict[str, Any] = {}
     held_out: dict[str, dict[str, Any]] = {}
     for group in left_out:
         train = [e for e in examples if e.group != group]
         weights = fit(train, [g for g in left_out if g != group], Path(group).stem)
-        if figures:
-            weights["figure"] = figure_training.fit_figure_model(
-                [e for e in figures if e.group != group]
-            )
+        if group in figure_held_out:
+            weights["figure"] = figure_held_out[group]
         held_out[group] = weights
         test = [e for e in examples if e.group == group and not e.id.startswith("own-")]
         report[group] = evaluate(weights, test)
         print(f"without {group}: {report[group]}")
-    figure_report = {}
-    for group in sorted({e.group for e in figures}):
-        spec = figure_training.fit_figure_model([e for e in figures if e.group != group])
-        figure_report[group] = figure_training.evaluate(
-            spec, [e for e in figures if e.group == group]
-        )
-        print(f"figures without {group}: {figure_report[group]}")
     shipped = fit(examples, sorted({e.group for e in examples}), "shipped")
     shipped["leave_one_group_out"] = report
-    if figures:
-        shipped["figure"] = figure_training.fit_figure_model(figures)
-        shipped["figure_leave_one_group_out"] = figure_report
+    shipped.update(figure_shipped)
     if args.check:
         return 0
     write_held_out(held_out, corpora[-1].group_of)
@@ -453,6 +459,45 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {SHIPPED.relative_to(REPO)}, {LOAO.relative_to(REPO)}/ and "
           f"{COVID_LOAO.relative_to(REPO)}/")  # fmt: skip
     return 0
+
+
+def figure_models(
+    figures: list[figure_training.FigureExample], left_out: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """The figure model trained without each left-out group, and what the shipped weights
+    add: the model trained on every figure question and its report leaving out each group
+    (empty without figure questions)."""
+    if not figures:
+        return {}, {}
+    held_out = {
+        group: figure_training.fit_figure_model([e for e in figures if e.group != group])
+        for group in left_out
+    }
+    report = {}
+    for group in sorted({e.group for e in figures}):
+        spec = held_out.get(group) or figure_training.fit_figure_model(
+            [e for e in figures if e.group != group]
+        )
+        report[group] = figure_training.evaluate(spec, [e for e in figures if e.group == group])
+        print(f"figures without {group}: {report[group]}")
+    shipped = {
+        "figure": figure_training.fit_figure_model(figures),
+        "figure_leave_one_group_out": report,
+    }
+    return held_out, shipped
+
+
+def add_figure_models(held_out: dict[str, dict[str, Any]], shipped: dict[str, Any]) -> None:
+    """Write the figure models into the weights files already written, the rest as it was."""
+    paths = {SHIPPED: shipped}
+    for group, spec in held_out.items():
+        folder = COVID_LOAO if group.startswith("covidqa-") else LOAO
+        paths[folder / f"without-{Path(group).stem}.json"] = {"figure": spec}
+    for path, added in paths.items():
+        weights = json.loads(path.read_text(encoding="utf-8"))
+        weights.update(added)
+        path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote the figure model into {path.relative_to(REPO)}")
 
 
 def write_held_out(held_out: dict[str, dict[str, Any]], covid_group_of: dict[str, str]) -> None:

@@ -118,15 +118,21 @@ class ReadQuestion:
 
 
 def read_questions(
-    assistant: Assistant, articles: list[SquadArticle], group_of: dict[str, str]
+    assistant: Assistant,
+    articles: list[SquadArticle],
+    group_of: dict[str, str],
+    figures_only: bool = False,
 ) -> Iterator[ReadQuestion]:
-    """Every question of these (ingested) articles, read."""
+    """Every question of these (ingested) articles, read; with `figures_only`, only those
+    that ask for a figure (the figure model's)."""
     assistant.ensure_ready()
     answerer, similarity = assistant._answerer, assistant._similarity
     assert answerer is not None and similarity is not None
     for article in articles:
         for q in article.questions:
             analysis = analyze(q.question)
+            if figures_only and not analysis.wants_figure:
+                continue
             vector = similarity.embed_query(q.question)
             passages = assistant.retriever.retrieve(q.question, vector)
             cands = answerer.reader.scored_candidates(analysis, passages, vector)

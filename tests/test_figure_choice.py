@@ -104,20 +104,36 @@ def _weights_with_figure_model(tmp_path: Path, threshold: float) -> Path:
     return shipped_weights_with(tmp_path / f"weights-{threshold}.json", {"figure": figure})
 
 
-def test_weights_with_a_figure_model_choose_and_refuse_figures_by_it(
+HOSPITAL = (
+    "St Ilva General Hospital opened in 1961. Today the hospital has about 4,210 full-time "
+    "nursing staff and 900 physicians."
+)
+
+
+def test_weights_with_a_figure_model_answer_where_the_hand_set_choice_finds_no_figure(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
-    corpus = write_corpus(tmp_path / "corpus", {"metals.txt": SENTENCE})
-    question = "What share of gallium production does China have?"
-    chosen = make_settings(corpus, selector_weights=_weights_with_figure_model(tmp_path, 0.5))
-    Assistant(chosen).ingest()
-    answer = Assistant(chosen).ask(question)
-    assert answer.text.startswith("**98.8%**") and answer.confidence == pytest.approx(0.95, 0.01)
-    assert answer.answered_by == "figure model"
-    strict = chosen.model_copy(
+    corpus = write_corpus(tmp_path / "corpus", {"metals.txt": SENTENCE, "ilva.txt": HOSPITAL})
+    settings = make_settings(corpus, selector_weights=_weights_with_figure_model(tmp_path, 0.5))
+    Assistant(settings).ingest()
+    assistant = Assistant(settings)
+    # The hand-set choice binds 98.8% to "gallium production": it answers, in bold.
+    bound = assistant.ask("What share of gallium production does China have?")
+    assert bound.answered_by == "figure rules" and "98.8%" in bound.text.split("[1]")[0]
+    # "nurses" is not what the sentence counts ("nursing staff"): the hand-set choice finds
+    # no figure, the model's best pair answers, the sentence leading (never bold).
+    question = "How many nurses work at St Ilva General Hospital?"
+    answer = assistant.ask(question)
+    assert answer.answered_by == "figure model" and not answer.refused
+    assert answer.confidence == pytest.approx(0.95, 0.01)
+    assert answer.text.startswith("Today the hospital has about 4,210") and "**" not in answer.text
+    # Under the model's threshold, or about a name no sentence holds, it refuses.
+    strict = settings.model_copy(
         update={"selector_weights": _weights_with_figure_model(tmp_path, 0.99)}
     )
     assert Assistant(strict).ask(question).refused
+    elsewhere = assistant.ask("What share of gallium production does Australia have?")
+    assert elsewhere.refused and elsewhere.answered_by == "figure model"
 
 
 @pytest.mark.parametrize(

@@ -228,7 +228,8 @@ def test_a_figure_leads_in_bold_only_when_its_sentence_likely_answers(
     from remqa.answering import answerer
 
     corpus = write_corpus(tmp_path / "corpus", DOCS)
-    assistant = Assistant(make_settings(corpus))
+    path = shipped_weights_with(tmp_path / "no-figure-model.json", {}, drop=("figure",))
+    assistant = Assistant(make_settings(corpus, selector_weights=path))
     question = "How much power does the zorblax reactor at Quillon produce?"
     for thresholds, bold in (({"amount": 0.0}, True), ({"amount": 2.0}, False), ({}, False)):
         monkeypatch.setattr(answerer, "figure_thresholds", lambda t=thresholds: t)

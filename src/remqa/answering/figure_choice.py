@@ -2,12 +2,13 @@
 
 The promises stay rules (`eligible_figures`): a stated figure is exact text of its sentence,
 of the asked kind and, for a quantity, of the asked dimension; the question's own year is not
-its answer. The judgement of which figure of which sentence is tied to what was asked, and
-whether any is, is the model's: it reads what the hand-set binding measured (how near the
-question's words sit to the figure, whether another figure or a clause break stands between,
-whether they say what the figure measures, the counted noun matched as written, through the
-lexicon or by the embedding model, words tied to the figure that the question did not ask
-about) beside everything the sentence selector knows about the sentence.
+its answer. Where the hand-set figure choice (figure_rules.py) finds no figure, which figure
+of which sentence is tied to what was asked, and whether any is, is the model's judgement: it
+reads what the hand-set binding measured (how near the question's words sit to the figure,
+whether another figure or a clause break stands between, whether they say what the figure
+measures, the counted noun matched as written, through the lexicon or by the embedding model,
+words tied to the figure that the question did not ask about) beside everything the sentence
+selector knows about the sentence.
 """
 
 from __future__ import annotations

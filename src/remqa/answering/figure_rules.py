@@ -1,7 +1,7 @@
 """The hand-set figure choice: which sentence's figure answers a figure question, by fixed
-weights over what the binding measures. Used only while the shipped weights hold no learned
-figure model (figure_choice.py); the promises it keeps (a figure of the asked kind, exact
-text of its sentence) hold for both.
+weights over what the binding measures. It chooses first; where it finds no figure, the
+learned figure model (figure_choice.py) may answer. The promises it keeps (a figure of the
+asked kind, exact text of its sentence, a sentence that names what was asked) hold for both.
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ class Selector:
     threshold: float  # refuse when the best sentence's probability is below this
     trained_on: tuple[str, ...]
     figure: Scorer | None = None  # P(this figure of this sentence answers a figure question)
-    figure_threshold: float = 0.0  # refuse a figure question when the best pair is below this
+    # With a figure model: its own choice answers, when the hand-set choice finds no
+    # figure, only from this probability.
+    figure_threshold: float = 0.0
     # Per answer type, the span probability from which a short answer leads in bold: chosen
     # on predictions for unseen questions so that at least 80% of bold answers are right.
     bold_thresholds: tuple[tuple[str, float], ...] = ()
