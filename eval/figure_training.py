@@ -13,7 +13,7 @@ a pair is a positive when its figure overlaps a gold answer's span in the source
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -42,8 +42,8 @@ class FigureExample:
     impossible: bool
     rows: list[list[float]]
     labels: list[int]
-    rules_chose: bool = False
-    named: list[bool] = field(default_factory=list)
+    rules_chose: bool
+    named: list[bool]
 
 
 def figure_example(read: ReadQuestion) -> FigureExample:
@@ -92,7 +92,7 @@ def fit_figure_model(train: list[FigureExample], with_threshold: bool = True) ->
 def best_probability(spec: dict[str, Any], example: FigureExample) -> tuple[float, bool]:
     """(the model's probability for its chosen pair, whether that pair is right): its best
     pair of a sentence that names what was asked, as the answerer chooses."""
-    named = [i for i, ok in enumerate(example.named or [True] * len(example.rows)) if ok]
+    named = [i for i, ok in enumerate(example.named) if ok]
     if not named:
         return 0.0, False
     chances = Scorer(spec, FIGURE_FEATURES).probability([example.rows[i] for i in named])

@@ -109,7 +109,7 @@ def _is_city(synset: Synset, nouns: dict[str, Synset], kinds: set[str] = CITY_WO
 
 def build(root: Path) -> dict[str, object]:
     data = {pos: read_data(root, pos) for pos in POS_FILES}
-    index = {pos: read_index(root, pos) for pos in POS_FILES}  # read once: names use nouns again
+    index = {pos: read_index(root, pos) for pos in POS_FILES}  # read once, used again for names
     related: dict[str, set[str]] = defaultdict(set)
     part_of: dict[str, set[str]] = defaultdict(set)  # one way: Tokyo -> Japan, not back
     capitals: set[str] = set()
@@ -168,7 +168,7 @@ def build(root: Path) -> dict[str, object]:
                             names[word].add(lemma)
     # A nationality word names its country: "American" the United States, "Dutch" the
     # Netherlands (the adjective's first sense, when it pertains to a name).
-    for lemma, offsets in read_index(root, "a").items():
+    for lemma, offsets in index["a"].items():
         for symbol, target, tpos, _, tword in data["a"][offsets[0]].pointers:
             noun = data["n"][target].words[tword - 1] if tpos == "n" and tword else ""
             if symbol == "\\" and noun in names:  # the noun's own first sense ("China")

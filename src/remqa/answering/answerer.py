@@ -106,10 +106,7 @@ class Answerer:
             # A figure is answered only with a figure of the asked kind, exact text of its
             # sentence: the hand-set figure choice's, else the figure model's (with weights
             # that hold one).
-            if self.selector.figure is not None:
-                figure = self._figure_answer(question, analysis, kind, cands)
-            else:
-                figure = self._bound_figure_answer(question, analysis, cands)
+            figure = self._figure_answer(question, analysis, kind, cands)
             if not figure.refused or not analysis.asks_for_time:
                 return figure
             # "When did the movement begin?" may be answered by "in the mid-18th century",
@@ -198,13 +195,9 @@ class Answerer:
         question: str,
         analysis: QuestionAnalysis,
         cands: list[Candidate],
-        chosen: list[Candidate] | None = None,
+        chosen: list[Candidate],
     ) -> Answer:
-        """The hand-set figure choice (`chosen`, when made already)."""
-        if chosen is None:
-            chosen = choose_bound_figures(cands, analysis, self.max_citations)
-        if not chosen:
-            return self.refusal(question, analysis, cands, "figure rules")
+        """The answer with the figures the hand-set figure choice `chosen`, best first."""
         # The rules chose the figure; the selector says how likely its sentence answers,
         # which decides whether the figure leads in bold.
         self._answer_probabilities(cands, analysis)
@@ -257,12 +250,14 @@ class Answerer:
         best pair does, from the model's threshold. (The model alone, choosing every figure,
         lost a third of the bundled eval's figure answers; refusing the hand-set choice when
         the model gave its figure little chance refused a right count there: the README's
-        "How answers are made" has the numbers.)"""
-        model = self.selector.figure
-        assert model is not None
+        "How answers are made" has the numbers.) Weights without a figure model refuse
+        where the hand-set choice finds none."""
         chosen = choose_bound_figures(cands, analysis, self.max_citations)
         if chosen:
             return self._bound_figure_answer(question, analysis, cands, chosen)
+        model = self.selector.figure
+        if model is None:
+            return self.refusal(question, analysis, cands, "figure rules")
         pairs = self.figure_pairs(cands, analysis, kind)
         chances = (
             [float(c) for c in model.probability([p.features for p in pairs])] if pairs else []
