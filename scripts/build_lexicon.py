@@ -11,7 +11,8 @@ other names of a name by its first sense only ("China": PRC, Beijing, not Taiwan
 the United States), plus WordNet's irregular inflections ("mice" -> "mouse"). None of it is
 about any one document.
 remqa.text.lexicon reads it (answering uses it for antonyms, for multi-word expressions such
-as "rare earth", and for the learned selector's paraphrase coverage).
+as "rare earth", for the learned selector's paraphrase coverage, for what a count counts and
+for the other names of a name).
 
 Only the common senses of a word are used (the first senses WordNet lists, as many as were
 seen in its sense-tagged corpus, at most MAX_SENSES), so that "plant" brings "factory" and

@@ -121,7 +121,7 @@ def test_eval_set_meets_its_own_rules() -> None:
 
 def test_cli_eval_prints_table_and_writes_reports(bundled_index: Settings, tmp_path: Path) -> None:
     items = yaml.safe_load((EVAL / "questions.yaml").read_text())
-    small = [i for i in items if i["id"] in {"gallium-share-china", "pentagon-funding-amount"}]
+    small = [i for i in items if i["id"] in {"antimony-share-china", "pentagon-funding-amount"}]
     assert len(small) == 2
     (tmp_path / "small.yaml").write_text(yaml.safe_dump(small))
     result = subprocess.run(

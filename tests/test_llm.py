@@ -195,12 +195,12 @@ def test_eval_runs_with_an_llm_backend(bundled_index: Settings, fake: FakeLLMSer
     items = [
         i
         for i in load_eval_set(REPO / "eval" / "questions.yaml")
-        if i.id in {"gallium-share-china", "canada-population"}
+        if i.id in {"antimony-share-china", "canada-population"}
     ]
     fake.queue(Script(reply="NOT_IN_DOCUMENTS"))
     run = run_eval(Assistant(with_llm(bundled_index, fake)), items)
     assert run.metrics["refusal_accuracy"] == 1.0 and run.metrics["false_refusals"] == 1
-    assert {r.id for r in run.items} == {"gallium-share-china", "canada-population"}
+    assert {r.id for r in run.items} == {"antimony-share-china", "canada-population"}
 
 
 def test_import_remqa_loads_no_llm_client() -> None:

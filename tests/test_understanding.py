@@ -237,6 +237,24 @@ def test_a_name_stands_for_the_names_wordnet_gives_for_it() -> None:
     assert "red" not in expanded  # only one-word names widen the keyword query
 
 
+def test_a_common_word_is_matched_as_written_with_no_synonym_list() -> None:
+    # the article-fitted synonym list is gone: "facilities" is not the article's "plants",
+    # neither in matching nor in the keyword query; paraphrase is the selector's evidence
+    assert term_forms("facilities") == ((stem("facilities"),),)
+    assert term_forms("output") == ((stem("output"),),)
+    question = "How many facilities had the largest global output?"
+    assert expand_query(question, {}) == question
+
+
+def test_what_a_count_counts_is_read_through_wordnet() -> None:
+    from remqa.text.lexicon import stands_for
+
+    assert stands_for(stem("varieties"), "kinds")  # "how many kinds" is answered by varieties
+    assert stands_for(stem("mining"), "mine")  # a derived form
+    assert not stands_for(stem("tons"), "kinds")
+    assert not stands_for(stem("species"), "kinds")  # no hand-written list says so
+
+
 def test_one_rule_tells_a_name_of_one_word_for_question_and_keyword_query() -> None:
     tokens = tokenize("Is the United Methodist Church in Beijing or The Hague?")
     assert [tokens[i].text for i in sorted(lone_names(tokens))] == ["Beijing", "Hague"]

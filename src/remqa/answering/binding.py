@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 
 from remqa.answering.figures import Figure
-from remqa.text.words import Token, stands_for, tokenize
+from remqa.text.lexicon import stands_for
+from remqa.text.words import Token, tokenize
 
 
 def binding_strength(figure: Figure, others: Sequence[Figure], token: Token, text: str) -> float:

@@ -20,12 +20,12 @@ from remqa.answering.question import QuestionAnalysis, Term
 from remqa.answering.question_words import GENERIC, SCOPE_WORDS
 from remqa.answering.terms import match_term, term_forms
 from remqa.models import Passage
+from remqa.text.lexicon import stands_for
 from remqa.text.sentences import split_sentences
 from remqa.text.stats import CorpusStats
 from remqa.text.words import (
     STOPWORDS,
     Token,
-    stands_for,
     stem,
     tokenize,
 )

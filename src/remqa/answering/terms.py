@@ -8,22 +8,24 @@ from functools import lru_cache
 
 from remqa.answering.question import Term
 from remqa.text.lexicon import other_names
-from remqa.text.words import Token, same_name, spells_acronym, stems_match, variants
+from remqa.text.words import Token, same_name, spells_acronym, stem, stems_match
 
 
 @lru_cache(maxsize=4096)
 def term_forms(word: str, literal: bool = False, name: bool = False) -> tuple[tuple[str, ...], ...]:
-    """The word as written first, then its synonyms and, for a name of one word (`name`), the
-    other names WordNet gives for it ("Beijing": China, PRC)."""
-    names = other_names(word.lower().strip(".")) if name else ()
-    forms = variants(word, names)
-    return tuple(tuple(form) for form in (forms[:1] if literal else forms))
+    """The word as written first, then, for a name of one word (`name`), the other names
+    WordNet gives for it ("Beijing": China, PRC), as stem sequences. A common word counts only
+    as written: the words WordNet relates to it are the selector's paraphrase evidence
+    (features.py), not a match, and no hand-written synonym list widens it."""
+    key = word.lower().strip(".")
+    names = other_names(key) if name and not literal else ()
+    return tuple(tuple(stem(w) for w in form.split()) for form in dict.fromkeys([key, *names]))
 
 
 def match_term(
     term: Term, tokens: Sequence[Token], acronyms: dict[str, tuple[str, ...]] | None = None
 ) -> list[Token]:
-    """The tokens that spell the term, a synonym, for a name another name WordNet gives for
+    """The tokens that spell the term, for a name another name WordNet gives for
     it, or an acronym whose long form holds it ("rare" is in "REM" when the corpus defines
     rare earth metals (REM))."""
     found: list[Token] = []

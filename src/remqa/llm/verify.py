@@ -16,8 +16,9 @@ from remqa.answering.binding import binding_strength, measure_phrase
 from remqa.answering.figures import Figure, find_figures, same_figure
 from remqa.answering.question_words import GENERIC, SCOPE_WORDS
 from remqa.models import Passage, SentenceCheck
+from remqa.text.lexicon import stands_for
 from remqa.text.sentences import split_sentences
-from remqa.text.words import STOPWORDS, Token, stands_for, tokenize
+from remqa.text.words import STOPWORDS, Token, tokenize
 
 _MARKERS = re.compile(r"\s*((?:\[\d+\]\s*)+)")
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -226,7 +226,7 @@ class HybridRetriever:
 
 
 def _expanding_bm25_class() -> Any:
-    """LlamaIndex's BM25Retriever, with the query widened by other names, synonyms and the
+    """LlamaIndex's BM25Retriever, with the query widened by other names and the
     corpus's own acronyms, so "rare earth mines in China" also finds "REM ... PRC"."""
     import bm25s
     from llama_index.core.schema import NodeWithScore, QueryBundle

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from remqa.text.words import stem
+from remqa.text.words import stem, stems_match
 
 LEXICON = Path(__file__).with_name("lexicon.json.gz")
 
@@ -104,3 +104,10 @@ def in_compounds(words: list[str]) -> set[int]:
 def related_stems(word: str) -> frozenset[str]:
     """Stems of the word and of the one-word terms that may stand for it."""
     return frozenset(stem(w) for w in related_words(word) if " " not in w) | {stem(word)}
+
+
+def stands_for(token_stem: str, word: str) -> bool:
+    """Whether a token with this stem is `word` or a word WordNet says may stand for it
+    ("mines" for "mine", "varieties" for "kinds"): a label naming what a count counts, a word
+    saying what a figure measures."""
+    return any(stems_match(form, token_stem) for form in related_stems(word))

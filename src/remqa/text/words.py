@@ -26,59 +26,6 @@ STOPWORDS = frozenset(
     """.split()
 )
 
-# Everyday paraphrases of the measure a question asks about.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "output": ("production", "produce", "produced", "products", "volume"),
-    "produce": ("production", "output", "products", "volume"),
-    "production": ("output", "produce", "products", "volume"),
-    "make": ("production", "produce", "volume"),
-    "manufacture": ("production", "produce"),
-    "mine": ("mining", "mined", "extraction", "extract"),
-    "mined": ("mining", "mine", "extraction"),
-    "extract": ("extraction", "mining", "mined"),
-    "global": ("world", "worldwide"),
-    "world": ("global", "worldwide"),
-    "worldwide": ("world", "global"),
-    "stake": ("share",),
-    "restart": ("resumed", "resume"),
-    "resume": ("resumed", "restart"),
-    "ban": ("banned", "prohibited", "stopped", "halted", "restrictions"),
-    "stop": ("stopped", "halted", "banned"),
-    "curb": ("restrictions", "restricted", "limiting"),
-    "restriction": ("restrictions", "curbs", "limits"),
-    "deposit": ("field", "fields", "deposits"),
-    "field": ("deposit", "deposits"),
-    "factory": ("plant", "plants"),
-    "plant": ("factory",),
-    "firm": ("company", "companies"),
-    "company": ("firm",),
-    "yearly": ("annual", "per year", "year"),
-    "annual": ("yearly", "per year", "year"),
-    "annually": ("per year", "year", "annual"),
-    "reserves": ("stock", "reserve"),
-    "stock": ("reserves",),
-    "bankrupt": ("bankruptcy",),
-    "bankruptcy": ("bankrupt",),
-    "heavy": ("severe",),
-    "dispute": ("conflict", "row", "war"),
-    "conflict": ("dispute", "war"),
-    "leading": ("largest", "first", "top", "biggest"),
-    "biggest": ("largest", "leading", "first", "top"),
-    "largest": ("biggest", "leading", "first", "top"),
-    "facility": ("plant", "plants", "factory"),
-    "facilities": ("plants", "plant", "factories"),
-    "enterprise": ("industry", "industries", "company"),
-    "enterprises": ("industries", "companies"),
-    # Classifier nouns: "how many kinds of metals" is answered by "29 species".
-    "kind": ("type", "sort", "variety", "species", "category"),
-    "kinds": ("types", "sorts", "varieties", "species", "categories"),
-    "type": ("kind", "sort", "variety", "species", "category"),
-    "types": ("kinds", "sorts", "varieties", "species", "categories"),
-    "variety": ("kind", "type", "sort", "species"),
-    "varieties": ("kinds", "types", "sorts", "species"),
-    "species": ("kinds", "types", "varieties"),
-}
-
 
 @dataclass(frozen=True)
 class Token:
@@ -144,25 +91,6 @@ def name_root(stem: str) -> str:
 def same_name(a: str, b: str) -> bool:
     """Two stems that name the same place or people (see name_root)."""
     return name_root(a) == name_root(b)
-
-
-def variants(word: str, names: Sequence[str] = ()) -> list[list[str]]:
-    """Stem sequences that count as the word: itself, the other `names` of a name (from the
-    lexicon, which reads this module) and its synonyms."""
-    key = word.lower().strip(".")
-    forms = [key, *names, *SYNONYMS.get(key, ()), *SYNONYMS.get(stem(key), ())]
-    return [[stem(w) for w in form.split()] for form in dict.fromkeys(forms)]
-
-
-@lru_cache(maxsize=4096)
-def _one_word_forms(word: str) -> tuple[str, ...]:
-    return tuple(form[0] for form in variants(word) if len(form) == 1)
-
-
-def stands_for(stem: str, word: str) -> bool:
-    """Whether a token with this stem is `word` or one of its one-word forms ("mines" for
-    "mine"): a label naming what a count counts, a word saying what a figure measures."""
-    return any(stems_match(form, stem) for form in _one_word_forms(word))
 
 
 def is_name(token: Token, first: bool) -> bool:
