@@ -246,6 +246,13 @@ def test_a_common_word_is_matched_as_written_with_no_synonym_list() -> None:
     assert expand_query(question, {}) == question
 
 
+def test_words_about_a_document_are_question_terms_like_any_other() -> None:
+    # no stopwords chosen for one article's questions: a corpus of reports matches "report"
+    terms = {t.text.lower() for t in analyze("What did the annual report say about exports?").terms}
+    assert {"annual", "report", "say", "exports"} <= terms
+    assert "the" not in terms and "about" not in terms
+
+
 def test_what_a_count_counts_is_read_through_wordnet() -> None:
     from remqa.text.lexicon import stands_for
 

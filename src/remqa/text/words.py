@@ -10,6 +10,9 @@ from functools import lru_cache
 # Words (apostrophes kept, hyphens split: "rare-earth" matches "rare earth") and numbers.
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’](?=[^\W\d_]))*|\d+(?:[.,]\d+)*", re.UNICODE)
 
+# English function words, as general stopword lists have them, with contractions and the
+# light nouns of "a kind of", "that sort of thing". No word chosen for one document's
+# questions: "report", "said", "according" and "article" are words like any other.
 STOPWORDS = frozenset(
     """
     a about above after again against all also am an and any are as at be because been
@@ -19,10 +22,8 @@ STOPWORDS = frozenset(
     once only or other our ours ourselves out over own same she should so some such than
     that the their theirs them themselves then there these they this those through to
     too under until up very was we were what when where which while who whom why will
-    with would you your yours yourself yourselves how whose s t according article piece
-    text say says said mention mentioned mentions tell tells give gives given note noted
-    noting report reported reports per there's what's it's let's one's thing things kind
-    sort
+    with would you your yours yourself yourselves how whose s t per there's what's it's
+    let's one's thing things kind sort
     """.split()
 )
 
