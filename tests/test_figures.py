@@ -221,6 +221,7 @@ def test_qualifier(text: str, qualifier: str | None) -> None:
         "One of the largest American mines",
         "China then closed the top three.",
         "Three Gorges",
+        "one of the new ship-to-shore kind",  # no plural noun after it: not a count
         "two-thirds",
         "COVID-19 and F-35",
         "H2O and Q3",
@@ -249,6 +250,11 @@ def test_not_figures(text: str) -> None:
             [("year", 2014.0, 2014.0, None), ("quantity", 390.0, 390.0, "t")],
         ),
         ("three new mines, two of them", [("count", 3.0, 3.0, "mine")]),
+        # the counted noun after hyphenated or two modifiers: a number word still counts it
+        ("Six new ship-to-shore cranes arrived", [("count", 6.0, 6.0, "crane")]),
+        ("two well-known ports", [("count", 2.0, 2.0, "port")]),
+        ("five major oil companies", [("count", 5.0, 5.0, "company")]),
+        ("12 anti-aircraft guns", [("count", 12.0, 12.0, "gun")]),
         ("score 3-2", [("count", 3.0, 3.0, None), ("count", 2.0, 2.0, None)]),
         ("v1.2 build", []),
     ],

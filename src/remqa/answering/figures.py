@@ -19,6 +19,7 @@ Design notes:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -226,7 +227,8 @@ _PATTERN = re.compile(
     r"|(?:\s?(?P<scale>(?i:hundred|thousand|million|billion|trillion|bn|mn|tn))(?![A-Za-z])"
     r"|(?(cur)(?P<sscale>[kKmMbB])(?![A-Za-z])|(?!)))?"
     rf"(?:\s?(?P<unit>{_UNIT_RE}))?(?:(?<=%)|(?![A-Za-z0-9]))"
-    r")))(?=(?:\s+(?P<w1>[A-Za-z]+)(?:\s+(?P<w2>[A-Za-z]+))?)?)"
+    r")))(?=(?:\s+(?P<w1>[A-Za-z]+(?:-[A-Za-z]+)*)"
+    r"(?:\s+(?P<w2>[A-Za-z]+(?:-[A-Za-z]+)*)(?:\s+(?P<w3>[A-Za-z]+(?:-[A-Za-z]+)*))?)?)?)"
 )
 _STOP = set(
     _alts(
@@ -304,22 +306,24 @@ def _singular(word: str) -> str | None:
     return w[:-1]
 
 
-def _count_unit(w1: str | None, w2: str | None, strict: bool = False) -> str | None:
-    """The noun a count counts: the next word if plural, else the one after a modifier.
+def _count_unit(words: Sequence[str | None], strict: bool = False) -> str | None:
+    """The noun a count counts: the first plural of the next words, after at most two
+    modifiers ("six new ship-to-shore cranes", "two well-known ports").
 
     strict (used for number words) accepts lower-case words only, so "Three Gorges" is no count.
     """
-    if w1 is None or w1.lower() in _STOP or (strict and not w1.islower()):
-        return None
-    if (noun := _singular(w1)) or w2 is None or (strict and not w2.islower()):
-        return noun
-    return _singular(w2)
+    for word in words:
+        if word is None or word.lower() in _STOP or (strict and not word.islower()):
+            return None
+        if noun := _singular(word):
+            return noun
+    return None
 
 
 def _token(m: re.Match[str]) -> _Tok | None:
     """Turn one regex match into a token, or None for citations and lone number words."""
-    names = ("qual", "twice", "word", "num", "mult", "scale", "sscale", "cur", "unit", "w1", "w2")
-    qual, twice, word, num, mult, sc, ssc, cur, unit_w, w1, w2 = m.group(*names)
+    names = ("qual", "twice", "word", "num", "mult", "scale", "sscale", "cur", "unit")
+    qual, twice, word, num, mult, sc, ssc, cur, unit_w = m.group(*names)
     kind: FigureKind = "count"
     unit: str | None = None
     scale, plain = 1.0, False
@@ -340,7 +344,7 @@ def _token(m: re.Match[str]) -> _Tok | None:
         elif num and len(num) == 4 and num.isdigit() and 1000 <= value <= 2100:
             kind = "year"
         else:
-            unit, plain = _count_unit(w1, w2, strict=not num), True
+            unit, plain = _count_unit(m.group("w1", "w2", "w3"), strict=not num), True
             if unit is None and not num and scale == 1.0:
                 return None  # "one of the largest": a number word but no counted noun
     q = _QUALIFIERS[" ".join(qual.lower().rstrip(".").split())] if qual else None
