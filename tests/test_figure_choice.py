@@ -47,6 +47,9 @@ SENTENCE = (
         # "how long" may ask for a length too
         ("How long is the bridge?", "The bridge, opened in 1932, is 1,149 metres long.",
          ["1,149 metres"]),
+        # "how old" asks for an age, a length of time: not the count of patients, not a year
+        ("How old was the girl?", "In 2019, a 6-year-old girl was one of 14 patients.",
+         ["6-year-old"]),
     ],
 )  # fmt: skip
 def test_only_figures_of_the_asked_kind_may_answer(

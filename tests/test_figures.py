@@ -564,6 +564,8 @@ def test_common_words_are_not_units() -> None:
         ("a 10-day strike", 10.0, "day"),
         ("a twenty-five-year plan", 25.0, "year"),
         ("a 30-second clip", 30.0, "second"),
+        ("A 6-year-old girl was admitted", 6.0, "year"),  # an age
+        ("a 3-months-old infant", 3.0, "month"),
     ],
 )
 def test_a_span_of_time_written_as_one_word_is_a_count(text: str, value: float, unit: str) -> None:

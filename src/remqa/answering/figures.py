@@ -389,10 +389,11 @@ def _join(a: _Tok, b: _Tok, text: str) -> _Tok | None:
     return _Tok(fig, max(a.scale, b.scale))
 
 
-# "a five-year course", "a 10-day strike": a count of a span of time, written as one word.
+# "a five-year course", "a 10-day strike", "a 6-year-old girl": a count of a span of time
+# (an age), written as one word.
 _DURATION = re.compile(
     rf"(?<![\w-])(?P<n>[0-9]{{1,3}}|(?i:{_WORDS}))-(?P<unit>(?i:year|month|week|day|hour|minute"
-    r"|second|decade|century))(?![\w-])"
+    r"|second|decade|century))(?:s?-old)?(?![\w-])"
 )
 
 

@@ -168,8 +168,10 @@ def _expected_kinds(
     if _asks_for_a_year(words, text):
         return frozenset({"year"}), None
     if any(f" how {word} " in text for word in MEASURE_WORDS - SIZE_WORDS):
-        # "how heavy", "how long", "how tall": a measure; a length of time counts years too
-        return frozenset({"quantity", "count"} if " how long " in text else {"quantity"}), None
+        # "how heavy", "how long", "how tall": a measure; a length of time (an age) counts
+        # years too
+        timed = " how long " in text or " how old " in text
+        return frozenset({"quantity", "count"} if timed else {"quantity"}), None
     if " how much " in text or " how big " in text or " how large " in text:
         if wordset & CHANGE_VERBS:
             return frozenset({"percent", "multiplier", "quantity", "money"}), None

@@ -36,6 +36,7 @@ MULTIPLIER_CUES = {"times", "fold", "factor", "multiply", "multiplied"}
 DIMENSION_OF = {
     "heavy": "mass", "tall": "length", "wide": "length", "deep": "length", "far": "length",
     "high": "length", "thick": "length", "fast": "speed", "long": "length or time",
+    "old": "time",  # an age: "a 6-year-old girl", "aged 70 years"
 }  # fmt: skip
 # "What is the boiling point of neodymium?": a measurable property asked for by name wants a
 # quantity of its dimension ("about 1,000 tons" does not answer it).
