@@ -89,13 +89,13 @@ def fit_figure_model(train: list[FigureExample], with_threshold: bool = True) ->
     return spec
 
 
-def best_probability(spec: dict[str, Any], example: FigureExample) -> tuple[float, bool]:
+def best_probability(scorer: Scorer, example: FigureExample) -> tuple[float, bool]:
     """(the model's probability for its chosen pair, whether that pair is right): its best
     pair of a sentence that names what was asked, as the answerer chooses."""
     named = [i for i, ok in enumerate(example.named) if ok]
     if not named:
         return 0.0, False
-    chances = Scorer(spec, FIGURE_FEATURES).probability([example.rows[i] for i in named])
+    chances = scorer.probability([example.rows[i] for i in named])
     best = int(np.argmax(chances))
     return float(chances[best]), example.labels[named[best]] == 1
 
@@ -111,9 +111,9 @@ def _threshold(train: list[FigureExample]) -> float:
     scored: list[tuple[float, bool]] = []  # (best probability, right), unanswerable: wrong
     for k in range(FOLDS):
         fold = [e for e, f in zip(train, folds, strict=True) if f != k]
-        spec = fit_figure_model(fold, with_threshold=False)
+        scorer = Scorer(fit_figure_model(fold, with_threshold=False), FIGURE_FEATURES)
         for e in (e for e, f in zip(train, folds, strict=True) if f == k and not e.rules_chose):
-            p, right = best_probability(spec, e)
+            p, right = best_probability(scorer, e)
             if p > 0.0:
                 scored.append((p, right and not e.impossible))
     scored.sort(reverse=True)
@@ -129,9 +129,10 @@ def evaluate(spec: dict[str, Any], test: list[FigureExample]) -> dict[str, float
     """On held-out questions the hand-set choice found no figure for: how many the model's
     own choice answers, how often rightly, and the unanswerable ones it refuses."""
     own = [e for e in test if not e.rules_chose]
+    scorer = Scorer(spec, FIGURE_FEATURES)  # built once: its trees are parsed on building
     answered, right, refused_u = [], [], []
     for e in own:
-        p, ok = best_probability(spec, e)
+        p, ok = best_probability(scorer, e)
         answers = p > 0.0 and p >= spec["threshold"]
         if e.impossible:
             refused_u.append(not answers)

@@ -335,7 +335,7 @@ def thresholds_only() -> int:
             raise SystemExit(f"{kept} is missing: run a full training first.")
         held = [HeldOut(**h) for h in json.loads(kept.read_text(encoding="utf-8"))]
         weights = set_thresholds(json.loads(path.read_text(encoding="utf-8")), held)
-        path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+        write_weights(path, weights)
         print(f"{path.relative_to(REPO)}: refusal {weights['refusal_threshold']}, "
               f"bold {weights['bold_thresholds']}")  # fmt: skip
     return 0
@@ -455,7 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         return 0
     write_held_out(held_out, corpora[-1].group_of)
-    SHIPPED.write_text(json.dumps(shipped, separators=(",", ":")) + "\n", encoding="utf-8")
+    write_weights(SHIPPED, shipped)
     print(f"wrote {SHIPPED.relative_to(REPO)}, {LOAO.relative_to(REPO)}/ and "
           f"{COVID_LOAO.relative_to(REPO)}/")  # fmt: skip
     return 0
@@ -487,16 +487,26 @@ def figure_models(
     return held_out, shipped
 
 
+def held_out_path(group: str) -> Path:
+    """The weights file the external evals answer a left-out group's questions with."""
+    folder = COVID_LOAO if group.startswith("covidqa-") else LOAO
+    return folder / f"without-{Path(group).stem}.json"
+
+
+def write_weights(path: Path, weights: dict[str, Any]) -> None:
+    """Weights as compact JSON (the files are read, not diffed by hand)."""
+    path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
 def add_figure_models(held_out: dict[str, dict[str, Any]], shipped: dict[str, Any]) -> None:
     """Write the figure models into the weights files already written, the rest as it was."""
     paths = {SHIPPED: shipped}
     for group, spec in held_out.items():
-        folder = COVID_LOAO if group.startswith("covidqa-") else LOAO
-        paths[folder / f"without-{Path(group).stem}.json"] = {"figure": spec}
+        paths[held_out_path(group)] = {"figure": spec}
     for path, added in paths.items():
         weights = json.loads(path.read_text(encoding="utf-8"))
         weights.update(added)
-        path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+        write_weights(path, weights)
         print(f"wrote the figure model into {path.relative_to(REPO)}")
 
 
@@ -508,9 +518,7 @@ def write_held_out(held_out: dict[str, dict[str, Any]], covid_group_of: dict[str
         for old in folder.glob("*.json"):
             old.unlink()
     for group, weights in held_out.items():
-        folder = COVID_LOAO if group.startswith("covidqa-") else LOAO
-        path = folder / f"without-{Path(group).stem}.json"
-        path.write_text(json.dumps(weights, separators=(",", ":")) + "\n", encoding="utf-8")
+        write_weights(held_out_path(group), weights)
     papers = {source: f"without-{group}.json" for source, group in covid_group_of.items()}
     (COVID_LOAO / "groups.json").write_text(json.dumps(papers, indent=1) + "\n", encoding="utf-8")
 
