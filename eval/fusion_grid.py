@@ -45,7 +45,7 @@ Question = tuple[str, list[Gold], list[list[Hit]]]  # part, gold spans, hits of 
 def leg_hits(assistant: Assistant, query: str) -> list[list[Hit]]:
     """Each leg's hits for the query, best first."""
     legs = []
-    for leg in assistant.retriever.fusion._retrievers:
+    for leg in assistant.retriever.legs:
         hits = sorted(leg.retrieve(query), key=lambda h: -(h.score or 0.0))
         meta = [(h.node.node_id, h.node.metadata) for h in hits]
         legs.append([(i, str(m.get("source")), int(m["start"]), int(m["end"])) for i, m in meta])

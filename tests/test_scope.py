@@ -78,7 +78,7 @@ def test_each_leg_is_filtered_before_fusion(assistant: Assistant) -> None:
     scope = retriever.scope((A,))
     vector = assistant.similarity.embed_query(ONLY_IN_B)
     bundle = scoped_bundle(ONLY_IN_B, vector, scope)
-    dense, bm25 = retriever.fusion._retrievers
+    dense, bm25 = retriever.legs
     for leg in (dense, bm25):
         hits = leg.retrieve(bundle)
         assert hits, leg

@@ -139,6 +139,12 @@ class HybridRetriever:
             use_async=False,
         )
 
+    @property
+    def legs(self) -> list[Any]:
+        """The retrievers the fusion combines, dense first, then BM25 (for reading each
+        leg's own ranking: tests, eval/fusion_grid.py)."""
+        return list(self.fusion._retrievers)
+
     def paragraph_before(self, source: str, start: int) -> str:
         """Text of the same paragraph just before offset `start`, joined across the chunks it
         spans (chunks overlap by a sentence). Lets "it" in a sentence find the mine named
