@@ -157,3 +157,18 @@ def test_a_label_says_what_its_value_counts(line: str, counted: str | None, expe
     counts = [f for f in find_figures(line) if f.kind == "count"]
     assert counts
     assert labelled_count(line, counts[0], counted) is expected
+
+
+def test_a_count_of_one_unit_of_time_does_not_answer_another(
+    tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """WordNet's "days" may mean "years" ("in my days"); a unit of time is exact all the same."""
+    corpus = write_corpus(tmp_path / "corpus", {
+        "case.txt": "A 6-year-old girl was admitted 6 weeks after a rhinovirus infection.",
+    })  # fmt: skip
+    assistant = Assistant(make_settings(corpus))
+    assistant.ingest()
+    days = assistant.ask("How many days after the infection was the girl admitted?")
+    assert not days.text.startswith("**6")  # neither "6 weeks" nor "6-year-old" is in days
+    weeks = assistant.ask("How many weeks after the infection was the girl admitted?")
+    assert not weeks.refused and "6 weeks" in weeks.text

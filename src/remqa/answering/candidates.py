@@ -15,7 +15,7 @@ from typing import Protocol
 from remqa.answering.answer_types import Span
 from remqa.answering.binding import bind, clause_before, labelled_count, measure_phrase
 from remqa.answering.figure_choice import fits
-from remqa.answering.figures import Figure, find_figures
+from remqa.answering.figures import DIMENSIONS, Figure, find_figures
 from remqa.answering.question import QuestionAnalysis, Term
 from remqa.answering.question_words import GENERIC, SCOPE_WORDS
 from remqa.answering.terms import match_term, term_forms
@@ -29,6 +29,8 @@ from remqa.text.words import (
     stem,
     tokenize,
 )
+
+_TIME_STEMS = {stem(u) for u in DIMENSIONS["time"]}
 
 
 class SentenceScorer(Protocol):
@@ -255,6 +257,11 @@ class CandidateReader:
             return False
         if figure.kind == "count" and figure.kind in analysis.kinds and analysis.count_unit:
             unit = tokenize(figure.unit or "")
+            asked = stem(analysis.count_unit)
+            if figure.unit in DIMENSIONS["time"] and asked in _TIME_STEMS:
+                # a unit of time is exact: WordNet's "days" may mean "years" ("in my
+                # days"), but "6 weeks" or "a 6-year-old" does not answer "how many days"
+                return unit[0].stem == asked
             return len(unit) == 1 and stands_for(unit[0].stem, analysis.count_unit)
         return True
 
