@@ -9,9 +9,10 @@ tokens) against other sentences of its paragraph and one look-alike sentence of 
 paragraph (negatives); an unanswerable question against the sentence holding its plausible
 answer (a hard negative) and others. Sentences come from remqa's own splitter.
 
-The packaged lower layers stay frozen, so their hidden states are computed once; only the
-top layers and the heads are trained. Two articles are held out to choose the number of
-epochs; the shipped model is then refitted on all ten for that many epochs. Seeds are fixed.
+The packaged embeddings (and with --lower-layers N the first N layers) stay frozen, so
+their output is computed once; the layers above them and the heads are trained (about 23
+minutes on two cores). Two articles are held out to choose the number of epochs (--refit
+then trains again on all ten for that many). Seeds are fixed.
 """
 
 from __future__ import annotations
@@ -65,11 +66,14 @@ SEED = 13
 AGREEMENT_QUESTIONS = 150  # held-out questions (ten sentences each) for ONNX agreement
 CONFIG: dict[str, Any] = {
     "max_tokens": 96,
-    "lower_layers": 4,  # of 6: the packaged embeddings and layers 0-3 stay exactly as shipped
+    # The packaged embeddings stay exactly as shipped; all six layers are trained (keeping
+    # the first four frozen, as an earlier round did, read far worse: held-out paragraph
+    # top-1 0.805 against 0.866, span F1 0.592 against 0.684).
+    "lower_layers": 0,
     "negatives_in_paragraph": 2,
     "negatives_elsewhere": 1,  # the most word-alike sentence of another paragraph
     "batch": 32,
-    "lr_layers": 1e-4,
+    "lr_layers": 5e-5,
     "lr_heads": 5e-4,
     "weight_decay": 0.01,
     "warmup": 0.05,
@@ -194,7 +198,7 @@ def encode(tokenizer: Any, lower: Any, questions: Sequence[Question]) -> list[li
     with torch.no_grad():
         for q in questions:
             batch = encode_pairs(tokenizer, q.text, q.sentences)
-            hidden = torch.from_numpy(lower.run(["hidden"], batch.feeds())[0])
+            hidden = torch.from_numpy(lower.run(["hidden"], batch.feeds(lower))[0])
             inside = batch.sentence_mask()
             pairs = []
             for row, (label, span) in enumerate(zip(q.labels, q.spans, strict=True)):
@@ -413,7 +417,8 @@ def onnx_agreement(
         batch = encode_pairs(tokenizer, q.text, sentences)
         if torch_top is not None:
             with torch.no_grad():
-                hidden = torch.from_numpy(lowers["fp32"].run(["hidden"], batch.feeds())[0])
+                fp32 = lowers["fp32"]
+                hidden = torch.from_numpy(fp32.run(["hidden"], batch.feeds(fp32))[0])
                 mask = torch.from_numpy(batch.attention_mask)
                 runs["torch"] += torch.sigmoid(torch_top(hidden, mask)[0]).tolist()
         got = {}
@@ -422,7 +427,7 @@ def onnx_agreement(
             "int8": ("int8", "int8"),
             "top_int8": ("fp32", "int8"),
         }.items():
-            h = lowers[lo].run(["hidden"], batch.feeds())[0]
+            h = lowers[lo].run(["hidden"], batch.feeds(lowers[lo]))[0]
             got[name] = tops[tp].run(
                 ["probability"], {"hidden": h, "attention_mask": batch.attention_mask}
             )[0]
@@ -458,7 +463,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--history", default="{}", help="with --finish: {epoch: metrics}")
     parser.add_argument("--minutes", type=float, default=0.0, help="with --finish: its time")
+    parser.add_argument(
+        "--lower-layers", type=int, default=CONFIG["lower_layers"],
+        help="packaged layers kept frozen below the trained ones (0: all six are trained)",
+    )  # fmt: skip
+    parser.add_argument("--lr-layers", type=float, default=CONFIG["lr_layers"])
+    parser.add_argument("--epochs", type=int, default=CONFIG["max_epochs"])
+    parser.add_argument(
+        "--out", type=Path, default=None,
+        help="with --check: the folder for this run's files (top-int8.onnx and manifest.json, "
+        "which a Reader can load with top_file=)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    CONFIG.update(
+        lower_layers=args.lower_layers, lr_layers=args.lr_layers, max_epochs=args.epochs
+    )
     torch.set_num_threads(2)
     torch.manual_seed(SEED)
     began = time.monotonic()
@@ -501,7 +520,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.refit:
         print(f"refitting on all ten articles for {best} epochs", flush=True)
         shipped = train(bert, all_pairs, best)
-    out_dir = BUILD if not args.check else BUILD / "check"
+    out_dir = BUILD if not args.check else (args.out or BUILD / "check").resolve()
     top_fp32 = export_top(shipped, int(bert.config.hidden_size), out_dir / "top-fp32.onnx")
     minutes = (time.monotonic() - began) / 60
     return ship(args, top_fp32, shipped, questions, held_q, history, minutes, tokenizer)
@@ -537,15 +556,12 @@ def ship(
     )
     _print("ONNX agreement (held-out questions' ten candidates)", agreement)
     print(f"training {minutes:.1f} min", flush=True)
-    if args.check:
-        return 0
     bert_config = json.loads((model_dir() / "config.json").read_text(encoding="utf-8"))
     data_hash = hashlib.sha256(args.data.read_bytes()).hexdigest()
     all_pairs = sum(len(q.sentences) for q in questions)
-    TOP_FILE.write_bytes(top_int8.read_bytes())
     record = {
         "top_file": TOP_FILE.name,
-        "top_sha256": hashlib.sha256(TOP_FILE.read_bytes()).hexdigest(),
+        "top_sha256": hashlib.sha256(top_int8.read_bytes()).hexdigest(),
         "precision": "int8 (dynamic, per-channel MatMul weights)",
         "quantization": quantization_key(),
         "max_tokens": CONFIG["max_tokens"],
@@ -564,7 +580,13 @@ def ship(
         "torch": torch.__version__,
         "training_minutes": round(minutes, 1),
     }  # fmt: skip
-    MANIFEST_FILE.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(record, indent=1) + "\n"
+    # Beside the run's files too, so Reader(top_file=<run>/top-int8.onnx) loads its lower part.
+    (top_int8.parent / MANIFEST_FILE.name).write_text(text, encoding="utf-8")
+    if args.check:
+        return 0
+    TOP_FILE.write_bytes(top_int8.read_bytes())
+    MANIFEST_FILE.write_text(text, encoding="utf-8")
     print(f"wrote {TOP_FILE} ({TOP_FILE.stat().st_size / 1e6:.1f} MB) and {MANIFEST_FILE}")
     return 0
 

@@ -32,6 +32,10 @@ def test_scoring_catches_a_figure_from_another_column() -> None:
     wrong = Answer(question=q.question, text=f"**€6.40** — {line} [1]", citations=[cite])
     right = Answer(question=q.question, text=f"**€2.15** — {line} [1]", citations=[cite])
     assert score(q, wrong, text, "Price per cubic metre").wrong_figure
+    # a bold answer running into the next cell states that cell's figure too: wrong
+    both = Answer(question=q.question, text=f"**€6.40 a month; Price per cubic metre: €2.15** "
+                  f"— {line} [1]", citations=[cite])  # fmt: skip
+    assert score(q, both, text, "Price per cubic metre").wrong_figure
     scored = score(q, right, text, "Price per cubic metre")
     assert scored.right_row and scored.figure_right and not scored.wrong_figure
     assert scored.headers_kept

@@ -108,10 +108,11 @@ def score(q: TableQuestion, answer: Any, source_text: str, column: str) -> Table
 
 def _same(stated: str, value: str) -> bool:
     """The stated figure is the cell's: its text is the cell's ("7" of "7 years") or the
-    same figure written otherwise."""
-    from remqa.answering.figures import contains_figure
+    same figure written otherwise; a bold answer stating several figures is right only
+    when each of them is the cell's."""
+    from remqa.answering.figures import contains_figure, find_figures
 
-    return stated.strip() in value or contains_figure(value, stated)
+    return stated.strip() in value or all(contains_figure(value, f) for f in find_figures(stated))
 
 
 def run_tables(settings: Settings, work: Path, path: Path = DEFAULT_SET) -> list[TableResult]:

@@ -1,4 +1,5 @@
-"""The reading model's lower part: the packaged layers as ONNX, made once per machine.
+"""The reading model's lower part: the packaged embeddings (and any frozen layers) as ONNX,
+made once per machine.
 
 It lives in the embedding model's cache folder (REMQA_MODEL_CACHE_DIR or the user cache), in
 a subfolder named by a key: the model package's version, a hash of its weights, the export

@@ -1,7 +1,8 @@
 """`Reader`: the trained cross-encoder run by onnxruntime, for the answer selector's evidence.
 
-Two ONNX sessions in a row: the packaged lower layers (made once per machine into the model
-cache, lower.py) and the shipped trained top (`top.onnx`, with `manifest.json`). Sessions
+Two ONNX sessions in a row: the packaged embeddings (the lower part, made once per machine
+into the model cache, lower.py) and the shipped trained layers and heads (`top.onnx`, with
+`manifest.json`). Sessions
 are made on first use under a lock; onnxruntime's `run` is safe to call from several
 threads, so concurrent questions share one Reader.
 """
@@ -32,18 +33,24 @@ TOP_FILE = HERE / "top.onnx"
 MANIFEST_FILE = HERE / "manifest.json"
 
 
-def manifest() -> dict[str, Any]:
-    """What the shipped top was trained with (token length, layers, data hash, metrics)."""
-    data: dict[str, Any] = json.loads(MANIFEST_FILE.read_text(encoding="utf-8"))
+def manifest(top_file: Path | None = None) -> dict[str, Any]:
+    """What a top was trained with (token length, layers, data hash, metrics): the shipped
+    one's, or the `manifest.json` beside another top file (a training run's)."""
+    path = MANIFEST_FILE if top_file is None else top_file.with_name(MANIFEST_FILE.name)
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
 class Reader:
     """P(sentence answers the question) and short-answer spans inside a sentence.
 
-    `precision` is the lower part's: fp32 by default, because the int8 lower part moves
-    probabilities too much (same top sentence as fp32 for 0.86 of held-out questions, SQuAD
-    dev top-1 0.582 against 0.601) for its speed (about 1.4x); the shipped top is int8.
+    `precision` is the lower part's (the shipped top is int8): fp32 by default. With the
+    shipped cut the lower part is the packaged embeddings alone, which int8 leaves as they
+    are; a top trained above frozen layers (`train_reader.py --lower-layers N`) would have
+    them quantized, which moved probabilities too much when four were frozen (same top
+    sentence as fp32 for 0.86 of held-out questions).
+
+    `top_file` reads another top (a training run's), with the `manifest.json` beside it.
     """
 
     def __init__(
@@ -68,7 +75,7 @@ class Reader:
     def _load(self) -> tuple[Any, Any, Any]:
         import onnxruntime
 
-        shipped = manifest()
+        shipped = manifest(self._top_file)
         lower_path = cached_lower(self._precision, int(shipped["lower_layers"]), self._cache_dir)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
@@ -81,7 +88,7 @@ class Reader:
     def _run(self, question: str, sentences: Sequence[str]) -> tuple[PairBatch, list[Any]]:
         tokenizer, lower, top = self._parts()
         batch = encode_pairs(tokenizer, question, sentences)
-        hidden = lower.run(["hidden"], batch.feeds())[0]
+        hidden = lower.run(["hidden"], batch.feeds(lower))[0]
         outputs: list[Any] = top.run(
             None, {"hidden": hidden, "attention_mask": batch.attention_mask}
         )

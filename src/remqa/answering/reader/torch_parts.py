@@ -1,10 +1,10 @@
 """The reading model in PyTorch, cut in two: the packaged lower layers and the trained top.
 
 Only the training script, the ONNX export (a child process) and the tests import this:
-the question path runs ONNX files and never loads torch. The cut is what keeps the shipped
-file small: the lower part is the packaged all-MiniLM-L6-v2 exactly (embeddings and the first
-`lower_layers` transformer layers), made into ONNX on each machine; only the top layers and
-the two heads are trained and shipped.
+the question path runs ONNX files and never loads torch. The cut keeps the shipped file
+small: the lower part is the packaged all-MiniLM-L6-v2 exactly (its embeddings, the largest
+part, and the first `lower_layers` transformer layers: none as shipped), made into ONNX on
+each machine; the layers above it and the two heads are trained and shipped.
 """
 
 from __future__ import annotations
