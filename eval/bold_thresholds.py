@@ -48,7 +48,7 @@ from train_selector import (  # noqa: E402  (eval/, beside this script)
     bold_thresholds,
 )
 
-from remqa.answering.bold import BOLD_FILE  # noqa: E402
+from remqa.answering.bold import BOLD_FILE, figure_span_tied  # noqa: E402
 from remqa.answering.question import analyze  # noqa: E402
 from remqa.answering.reader import Reader  # noqa: E402
 from remqa.answering.reader.model import manifest  # noqa: E402
@@ -148,7 +148,9 @@ def reading_model_predictions(folder: Path, gold: dict[str, list[str]]) -> list[
             start, end, score = found[0]
             p = float(r["confidence"])
             right = _right(sentence[start:end], gold[r["id"]])
-            out.append(HeldOut(analysis.answer_type, False, p, p * score, right))
+            # a span the answerer never bolds (a figure not tied to the question) scores 0
+            tied = figure_span_tied(sentence, start, end, r["question"])
+            out.append(HeldOut(analysis.answer_type, False, p, p * score if tied else 0.0, right))
     return out
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from remqa.answering.answer_types import AnswerType, typed_spans
 from remqa.answering.bold import (
+    figure_span_tied,
     figure_thresholds,
     reading_check_threshold,
     reading_model_thresholds,
@@ -34,7 +35,7 @@ from remqa.answering.compose import (
 from remqa.answering.features import content_stems, feature_rows
 from remqa.answering.figure_choice import FigurePair, pair_features
 from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
-from remqa.answering.figures import find_figures, with_time_unit
+from remqa.answering.figures import with_time_unit
 from remqa.answering.question import QuestionAnalysis
 from remqa.answering.reader import Reader, Reading
 from remqa.answering.selector import Selector, load_selector
@@ -339,9 +340,7 @@ class Answerer:
             start, end, score = reading.spans[0]
             if best.probability * score < reading_threshold:
                 return None
-            if find_figures(best.text[start:end]) and not _clause_holds_asked(
-                best.text, start, end, set(content_stems(analysis.text))
-            ):
+            if not figure_span_tied(best.text, start, end, analysis.text):
                 return None  # a figure in bold is tied to what was asked, as the rules' are
             return best.text[start:end]
         spans = candidate_spans(best.text, kind, set(content_stems(analysis.text)))
@@ -354,12 +353,3 @@ class Answerer:
             return None  # not likely enough to be right: the sentence leads instead
         return spans[top].span.text
 
-
-def _clause_holds_asked(sentence: str, start: int, end: int, asked: set[str]) -> bool:
-    """The clause around sentence[start:end] (between semicolons, which also join a table
-    row's cells: "Heating capacity: 6.8 kW; COP at 7 °C: 4.47") holds a word of the question
-    besides the span itself."""
-    left = sentence.rfind(";", 0, start) + 1
-    right = sentence.find(";", end)
-    clause = sentence[left:start] + " " + sentence[end : right if right >= 0 else len(sentence)]
-    return bool(asked & set(content_stems(clause)))
