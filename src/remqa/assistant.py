@@ -141,7 +141,9 @@ class Assistant:
             from remqa.loaded_index import load_index
 
             # No index yet: first use builds it rather than fail.
-            loaded = load_index(self.settings, lambda: self.ingest(on_progress=on_progress))
+            loaded = load_index(
+                self.settings, lambda: self.ingest(on_progress=on_progress), on_progress
+            )
             self._index_settings = loaded.settings
             self._generation, self._checked_at = loaded.generation, loaded.checked_at
             self._client = loaded.client

@@ -47,6 +47,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from remqa.console import print_ingest_report
 
         report = assistant.ingest(rebuild=args.rebuild)
+        assistant.ensure_ready()  # checks the index opens; saves its new sentences' vectors
         if args.json:
             print(report.model_dump_json(indent=2))
         else:

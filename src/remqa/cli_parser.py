@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Index .txt, .md, .pdf, .html and .docx files from the corpus folder "
         "(recursively) into a Chroma index. Wrapped lines are read as paragraphs; PDFs lose "
         "their running headers and page numbers. Re-running embeds only new or changed files "
-        "and removes deleted ones. Unreadable files are skipped and listed with the reason.",
+        "and removes deleted ones. Unreadable files are skipped and listed with the reason. "
+        "Then the index is opened as `ask` and `serve` open it, and the vectors of new "
+        "sentences are saved with it, so the first question is answered at full speed.",
     )
     _add_location_flags(ingest)
     ingest.add_argument(

@@ -4,18 +4,24 @@ changes; building it is here so that the Assistant only composes."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from remqa.errors import IndexMissingError
+from remqa.progress import progress_bar
+from remqa.retrieval.sentence_vectors import FILE_NAME, load_vectors, save_vectors
 from remqa.settings import Settings
 
 if TYPE_CHECKING:
     from remqa.answering.answerer import Answerer
     from remqa.retrieval.hybrid import HybridRetriever
     from remqa.retrieval.similarity import SentenceSimilarity
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -29,9 +35,15 @@ class LoadedIndex:
     answerer: Answerer
 
 
-def load_index(settings: Settings, build_missing: Callable[[], object]) -> LoadedIndex:
+def load_index(
+    settings: Settings,
+    build_missing: Callable[[], object],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> LoadedIndex:
     """Open the index, self-checked, and build what reads it. `build_missing` is called when
-    there is no index yet: first use builds it rather than fail."""
+    there is no index yet: first use builds it rather than fail. The corpus's sentence
+    vectors are loaded, and those not yet saved (after an ingest) embedded and saved:
+    `on_progress(done, total)` follows that."""
     from remqa.answering.answerer import Answerer
     from remqa.answering.candidates import CandidateReader
     from remqa.answering.reader import Reader
@@ -55,6 +67,14 @@ def load_index(settings: Settings, build_missing: Callable[[], object]) -> Loade
     retriever = HybridRetriever(collection, index_settings)
     similarity = SentenceSimilarity(embedder)
     reader = CandidateReader(retriever.stats, retriever.paragraph_before, similarity=similarity)
+    hold_sentence_vectors(
+        similarity,
+        reader.corpus_texts(retriever.chunks),
+        settings.index_dir / "retrieval" / FILE_NAME,
+        _vectors_made_by(index_settings),
+        settings.show_progress,
+        on_progress,
+    )
     answerer = Answerer(
         reader,
         max_citations=settings.max_citations,
@@ -71,3 +91,41 @@ def load_index(settings: Settings, build_missing: Callable[[], object]) -> Loade
         similarity=similarity,
         answerer=answerer,
     )
+
+
+def _vectors_made_by(settings: Settings) -> str:
+    """The model and the path that runs it (fp32 ONNX and PyTorch agree only to rounding)."""
+    from remqa.index.embedding import embed_model_id, resolve_backend
+
+    backend = resolve_backend(settings)[0]
+    return f"{embed_model_id(backend)}/{backend}"
+
+
+def hold_sentence_vectors(
+    similarity: SentenceSimilarity,
+    texts: list[str],
+    path: Path,
+    model: str,
+    show_progress: bool,
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
+    """The corpus's sentence vectors held by `similarity`: saved ones reused, new ones
+    embedded (with a progress bar), and the file rewritten when anything changed."""
+    saved = load_vectors(path, model)
+    total = similarity.missing(texts, saved)
+    done = 0
+    with progress_bar("Embedding sentences", total, show_progress and total > 0) as advance:
+
+        def step(n: int) -> None:
+            nonlocal done
+            advance(n)
+            done += n
+            if on_progress is not None:
+                on_progress(done, total)
+
+        held = similarity.hold(texts, saved, step)
+    if total or len(held) != len(saved):
+        try:
+            save_vectors(path, model, held)
+        except OSError as exc:  # a read-only index still answers, embedding on next start
+            logger.warning("could not save the sentence vectors to %s (%s)", path, exc)

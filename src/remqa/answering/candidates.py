@@ -8,7 +8,7 @@ Nothing here decides which sentence answers: the learned models do (answerer.py)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -19,7 +19,7 @@ from remqa.answering.figures import DIMENSIONS, Figure, find_figures
 from remqa.answering.question import QuestionAnalysis, Term
 from remqa.answering.question_words import GENERIC, SCOPE_WORDS
 from remqa.answering.terms import match_term, term_forms
-from remqa.models import Passage
+from remqa.models import Chunk, Passage
 from remqa.text.lexicon import stands_for
 from remqa.text.sentences import split_sentences
 from remqa.text.stats import CorpusStats
@@ -53,6 +53,13 @@ ORDINAL = re.compile(
 )
 
 
+def meaning_text(sentence: str, context: str) -> str:
+    """What a sentence says: with its context when it starts with "It", "This"..."""
+    opening = [w.lower().strip("\"'“‘,") for w in sentence.split()[:6]]
+    refers_back = opening[:1] and opening[0] in ANAPHORS or bool(set(opening) & DEMONSTRATIVES)
+    return f"{context} {sentence}" if refers_back and context else sentence
+
+
 @dataclass
 class Candidate:
     """One sentence of a retrieved passage, scored against the question."""
@@ -72,10 +79,7 @@ class Candidate:
 
     @property
     def meaning_text(self) -> str:
-        """What the sentence says: with its context when it starts with "It", "This"..."""
-        opening = [w.lower().strip("\"'“‘,") for w in self.text.split()[:6]]
-        refers_back = opening[:1] and opening[0] in ANAPHORS or bool(set(opening) & DEMONSTRATIVES)
-        return f"{self.context} {self.text}" if refers_back and self.context else self.text
+        return meaning_text(self.text, self.context)
 
     matched_share: float = 0.0  # share of the question's words found (sentence or context)
     new_names: bool = False  # the sentence names someone or something the question does not
@@ -118,6 +122,23 @@ class CandidateReader:
         weight = min(present) if present else ABSENT_WORD_WEIGHT
         return weight * SCOPE_WEIGHT if term.text.lower() in SCOPE_WORDS else weight
 
+    def context_of(self, source: str, start: int) -> str:
+        """The sentences of the same paragraph just before offset `start` (at most
+        CONTEXT_SENTENCES)."""
+        before = self.context_before(source, start)
+        sentences = split_sentences(before)[-CONTEXT_SENTENCES:]
+        return before[sentences[0][0] :].strip() if sentences else ""
+
+    def corpus_texts(self, chunks: Iterable[Chunk]) -> list[str]:
+        """What each sentence of `chunks` is read as (`Candidate.meaning_text`), once each:
+        the texts whose vectors the similarity holds for good."""
+        texts: dict[str, None] = {}
+        for chunk in chunks:
+            for s, e in split_sentences(chunk.text):
+                start = chunk.source_span(s, e)[0]
+                texts[meaning_text(chunk.text[s:e], self.context_of(chunk.source, start))] = None
+        return list(texts)
+
     def candidates(
         self, analysis: QuestionAnalysis, passages: Sequence[Passage]
     ) -> list[Candidate]:
@@ -144,9 +165,7 @@ class CandidateReader:
         total: float,
     ) -> None:
         tokens = tokenize(cand.text)
-        before = self.context_before(cand.passage.chunk.source, cand.start)
-        sentences = split_sentences(before)[-CONTEXT_SENTENCES:]
-        cand.context = before[sentences[0][0] :].strip() if sentences else ""
+        cand.context = self.context_of(cand.passage.chunk.source, cand.start)
         context = tokenize(cand.context)
         covered = 0.0
         subject: list[tuple[Token, float]] = []

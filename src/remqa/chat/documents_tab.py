@@ -78,6 +78,7 @@ def document_handlers(
         progress(0, desc="Checking and saving the files…")
         try:
             report = assistant.add_documents(uploads, _progress(progress))
+            assistant.ensure_ready(_progress(progress))  # the new sentences' vectors
         except RemqaError as exc:
             raise gr.Error(str(exc)) from None
         return (add_markdown(report), *panel(), report.model_dump(), None)
@@ -94,6 +95,7 @@ def document_handlers(
         require_allowed()
         try:
             report = assistant.remove_document(source or "", _progress(progress))
+            assistant.ensure_ready(_progress(progress))
         except RemqaError as exc:
             raise gr.Error(str(exc)) from None
         done = f"Removed {escape_markdown(source or '')} (kept in the corpus folder's .trash/). "
@@ -109,6 +111,7 @@ def document_handlers(
         require_allowed()
         try:
             report = assistant.ingest(on_progress=_progress(progress))
+            assistant.ensure_ready(_progress(progress))
         except RemqaError as exc:
             raise gr.Error(str(exc)) from None
         return (ingest_line(report), *panel(), report.model_dump())

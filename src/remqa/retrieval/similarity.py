@@ -1,19 +1,23 @@
 """Sentence-level meaning: cosine similarity of the question to candidate sentences.
 
 Paraphrases ("licences to ship abroad" for "export licenses") defeat word matching; the
-embedding model sees through them. Sentence vectors are cached: the same corpus sentences
-come back question after question. Each is embedded on its own, so its vector, and so every
-answer, is the same whatever was asked before.
+embedding model sees through them. The corpus's sentences are embedded when the index is
+opened and held for good (saved with the index: sentence_vectors.py), so a question embeds
+only itself; any other text is embedded when first asked for and kept in a bounded cache.
+Each text is embedded on its own, so its vector, and so every answer, is the same whatever
+was asked before.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from remqa.retrieval.sentence_vectors import keys_of, text_key
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -24,7 +28,32 @@ class SentenceSimilarity:
         self.model = model
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._held: dict[bytes, np.ndarray] = {}  # the corpus's sentences, by text key
         self._lock = threading.Lock()  # the chat asks from several threads at once
+
+    def hold(
+        self,
+        texts: Sequence[str],
+        saved: Mapping[bytes, np.ndarray],
+        advance: Callable[[int], None] | None = None,
+    ) -> dict[bytes, np.ndarray]:
+        """Hold the vectors of `texts` (the corpus's sentences) for good: the `saved` ones
+        reused, the others embedded (`advance(1)` after each). Returns what is held, to be
+        saved; what `saved` had beyond `texts` (sentences no longer in the corpus) is left out."""
+        wanted = keys_of(texts)
+        held = {k: saved[k] for k in wanted if k in saved}
+        for key, text in wanted.items():
+            if key not in held:
+                held[key] = np.asarray(self.model.get_text_embedding(text), dtype=np.float32)
+                if advance is not None:
+                    advance(1)
+        with self._lock:
+            self._held = held
+        return held
+
+    def missing(self, texts: Sequence[str], saved: Mapping[bytes, np.ndarray]) -> int:
+        """How many of `texts` `hold` would embed."""
+        return sum(k not in saved for k in keys_of(texts))
 
     def embed_query(self, text: str) -> list[float]:
         return self.model.get_query_embedding(text)
@@ -32,8 +61,14 @@ class SentenceSimilarity:
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """The texts' vectors, one row each: cached ones reused, the others embedded and
         cached."""
+        known: dict[str, np.ndarray] = {}
         with self._lock:
-            known = {t: self._cache[t] for t in texts if t in self._cache}
+            for text in texts:
+                vector = self._held.get(text_key(text))
+                if vector is None:
+                    vector = self._cache.get(text)
+                if vector is not None:
+                    known[text] = vector
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:  # embedding runs outside the lock: other questions go on meanwhile
             # One text at a time: the int8 model's dynamic quantization scales by its whole
@@ -45,6 +80,8 @@ class SentenceSimilarity:
             )
         with self._lock:
             for text in texts:
+                if text_key(text) in self._held:
+                    continue
                 self._cache[text] = known[text]
                 self._cache.move_to_end(text)
             while len(self._cache) > self.cache_size:
