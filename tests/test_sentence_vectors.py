@@ -109,3 +109,14 @@ def _made_by(assistant: Assistant) -> str:
     from remqa.loaded_index import _vectors_made_by
 
     return _vectors_made_by(assistant.index_settings)
+
+
+def test_every_key_survives_saving(tmp_path: Path) -> None:
+    """A digest ending in a zero byte (as "sentence 57." does) comes back whole."""
+    texts = ["sentence 57.", "Flumbit farmers harvested 7,300 tonnes in 2021."]
+    assert text_key(texts[0]).endswith(b"\x00")
+    vectors = {text_key(t): np.full(384, i, np.float32) for i, t in enumerate(texts)}
+    save_vectors(tmp_path / FILE_NAME, "model", vectors)
+    loaded = load_vectors(tmp_path / FILE_NAME, "model")
+    assert loaded.keys() == vectors.keys()
+    assert all(np.array_equal(loaded[k], vectors[k]) for k in vectors)

@@ -39,7 +39,9 @@ def load_vectors(path: Path, model: str) -> dict[bytes, np.ndarray]:
             keys, vectors = saved["keys"], saved["vectors"]
             if len(keys) != len(vectors):
                 raise ValueError(f"{len(keys)} keys for {len(vectors)} vectors")
-            return {bytes(k): v for k, v in zip(keys, vectors.astype(np.float32), strict=True)}
+            if keys.dtype != np.uint8 or keys.shape[1:] != (20,):
+                raise ValueError(f"keys of {keys.dtype} {keys.shape}")
+            return {k.tobytes(): v for k, v in zip(keys, vectors.astype(np.float32), strict=True)}
     except Exception as exc:  # noqa: BLE001 - a damaged store is rebuilt, not fatal
         logger.warning("making the sentence vectors again (%s: %s)", path, exc)
         return {}
@@ -54,7 +56,8 @@ def save_vectors(path: Path, model: str, vectors: Mapping[bytes, np.ndarray]) ->
         np.savez(
             out,
             model=np.array(model),
-            keys=np.array(keys, dtype="S20").reshape(len(keys)),
+            # raw bytes, (n, 20): numpy's bytes type would drop a digest's trailing zeros
+            keys=np.frombuffer(b"".join(keys), dtype=np.uint8).reshape(len(keys), 20),
             vectors=np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 0), np.float32),
         )
     os.replace(tmp, path)
