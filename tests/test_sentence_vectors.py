@@ -47,7 +47,7 @@ def test_a_question_embeds_only_itself(
     assistant = Assistant(settings)
     assistant.ensure_ready()
     texts = _corpus_texts(assistant)
-    assert len(texts) > 5
+    assert len(texts) >= 4  # the tiny corpus's sentences, headings left out
     saved = load_vectors(_store(settings), _made_by(assistant))
     assert set(saved) == {text_key(t) for t in texts}
     embedded.clear()

@@ -199,6 +199,11 @@ class Chunk:
         """The exact source text at source offsets [start, end) inside this chunk."""
         return self.source_text[start - self.start : end - self.start]
 
+    def is_heading(self, start: int, end: int) -> bool:
+        """True when a heading (Markdown, HTML, Word) begins in the source span [start, end):
+        a sentence span, which a line break always ends, that is then the heading's line."""
+        return any(start <= offset < end for offset, _ in self.headings)
+
     def place(self, start: int, end: int) -> tuple[int | None, int | None, str | None]:
         """(first page, last page, heading) of the source span [start, end) of this chunk:
         Citation's page, page_end and section."""

@@ -135,7 +135,9 @@ class CandidateReader:
         texts: dict[str, None] = {}
         for chunk in chunks:
             for s, e in split_sentences(chunk.text):
-                start = chunk.source_span(s, e)[0]
+                start, end = chunk.source_span(s, e)
+                if chunk.is_heading(start, end):
+                    continue  # never a candidate
                 texts[meaning_text(chunk.text[s:e], self.context_of(chunk.source, start))] = None
         return list(texts)
 
@@ -150,7 +152,10 @@ class CandidateReader:
             chunk = passage.chunk
             for s, e in split_sentences(chunk.text):
                 cand = Candidate(passage, *chunk.source_span(s, e), chunk.text[s:e])
-                if cand.key in seen:
+                # A heading names a section and states nothing: never an answer, though its
+                # words match the question's ("# Lindholm Orchard Cooperative: report 2026"
+                # for "Who chairs the orchard cooperative?").
+                if cand.key in seen or chunk.is_heading(cand.start, cand.end):
                     continue
                 seen.add(cand.key)
                 self._score(cand, analysis, weights, total)
