@@ -200,7 +200,7 @@ class Chunk:
         return self.source_text[start - self.start : end - self.start]
 
     def is_heading(self, start: int, end: int) -> bool:
-        """True when a heading (Markdown, HTML, Word) begins in the source span [start, end):
+        """True when a heading (Markdown, HTML, Word, PDF) begins in the source span [start, end):
         a sentence span, which a line break always ends, that is then the heading's line."""
         return any(start <= offset < end for offset, _ in self.headings)
 
