@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from remqa.errors import IndexMissingError
 from remqa.progress import progress_bar
-from remqa.retrieval.sentence_vectors import FILE_NAME, load_vectors, save_vectors
+from remqa.retrieval.sentence_vectors import FILE_NAME, keys_of, load_vectors, save_vectors
 from remqa.settings import Settings
 
 if TYPE_CHECKING:
@@ -112,7 +112,8 @@ def hold_sentence_vectors(
     """The corpus's sentence vectors held by `similarity`: saved ones reused, new ones
     embedded (with a progress bar), and the file rewritten when anything changed."""
     saved = load_vectors(path, model)
-    total = similarity.missing(texts, saved)
+    wanted = keys_of(texts)
+    total = sum(key not in saved for key in wanted)
     done = 0
     with progress_bar("Embedding sentences", total, show_progress and total > 0) as advance:
 
@@ -123,7 +124,7 @@ def hold_sentence_vectors(
             if on_progress is not None:
                 on_progress(done, total)
 
-        held = similarity.hold(texts, saved, step)
+        held = similarity.hold(wanted, saved, step)
     if total or len(held) != len(saved):
         try:
             save_vectors(path, model, held)

@@ -352,4 +352,3 @@ class Answerer:
         if chance < self.selector.bold_threshold(kind):
             return None  # not likely enough to be right: the sentence leads instead
         return spans[top].span.text
-

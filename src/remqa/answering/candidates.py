@@ -8,7 +8,7 @@ Nothing here decides which sentence answers: the learned models do (answerer.py)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -58,6 +58,17 @@ def meaning_text(sentence: str, context: str) -> str:
     opening = [w.lower().strip("\"'“‘,") for w in sentence.split()[:6]]
     refers_back = opening[:1] and opening[0] in ANAPHORS or bool(set(opening) & DEMONSTRATIVES)
     return f"{context} {sentence}" if refers_back and context else sentence
+
+
+def sentences_of(chunk: Chunk) -> Iterator[tuple[int, int, str]]:
+    """The candidate sentences of a chunk: (source start, source end, clean text). A heading
+    names a section and states nothing, so it is never one, though its words may match the
+    question's ("# Lindholm Orchard Cooperative: report 2026" for "Who chairs the orchard
+    cooperative?")."""
+    for s, e in split_sentences(chunk.text):
+        start, end = chunk.source_span(s, e)
+        if not chunk.is_heading(start, end):
+            yield start, end, chunk.text[s:e]
 
 
 @dataclass
@@ -130,15 +141,12 @@ class CandidateReader:
         return before[sentences[0][0] :].strip() if sentences else ""
 
     def corpus_texts(self, chunks: Iterable[Chunk]) -> list[str]:
-        """What each sentence of `chunks` is read as (`Candidate.meaning_text`), once each:
-        the texts whose vectors the similarity holds for good."""
+        """What each candidate sentence of `chunks` is read as (`Candidate.meaning_text`),
+        once each: the texts whose vectors the similarity holds for good."""
         texts: dict[str, None] = {}
         for chunk in chunks:
-            for s, e in split_sentences(chunk.text):
-                start, end = chunk.source_span(s, e)
-                if chunk.is_heading(start, end):
-                    continue  # never a candidate
-                texts[meaning_text(chunk.text[s:e], self.context_of(chunk.source, start))] = None
+            for start, _, sentence in sentences_of(chunk):
+                texts[meaning_text(sentence, self.context_of(chunk.source, start))] = None
         return list(texts)
 
     def candidates(
@@ -149,13 +157,9 @@ class CandidateReader:
         seen: set[tuple[str, int]] = set()
         out: list[Candidate] = []
         for passage in passages:
-            chunk = passage.chunk
-            for s, e in split_sentences(chunk.text):
-                cand = Candidate(passage, *chunk.source_span(s, e), chunk.text[s:e])
-                # A heading names a section and states nothing: never an answer, though its
-                # words match the question's ("# Lindholm Orchard Cooperative: report 2026"
-                # for "Who chairs the orchard cooperative?").
-                if cand.key in seen or chunk.is_heading(cand.start, cand.end):
+            for start, end, sentence in sentences_of(passage.chunk):
+                cand = Candidate(passage, start, end, sentence)
+                if cand.key in seen:
                     continue
                 seen.add(cand.key)
                 self._score(cand, analysis, weights, total)

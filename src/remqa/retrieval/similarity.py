@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from remqa.retrieval.sentence_vectors import keys_of, text_key
+from remqa.retrieval.sentence_vectors import text_key
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -33,27 +33,29 @@ class SentenceSimilarity:
 
     def hold(
         self,
-        texts: Sequence[str],
+        wanted: Mapping[bytes, str],
         saved: Mapping[bytes, np.ndarray],
         advance: Callable[[int], None] | None = None,
     ) -> dict[bytes, np.ndarray]:
-        """Hold the vectors of `texts` (the corpus's sentences) for good: the `saved` ones
-        reused, the others embedded (`advance(1)` after each). Returns what is held, to be
-        saved; what `saved` had beyond `texts` (sentences no longer in the corpus) is left out."""
-        wanted = keys_of(texts)
+        """Hold the vectors of the `wanted` texts (the corpus's sentences, by text key:
+        sentence_vectors.keys_of) for good: the `saved` ones reused, the others embedded
+        (`advance(1)` after each). Returns what is held, to be saved; what `saved` had beyond
+        them (sentences no longer in the corpus) is left out."""
         held = {k: saved[k] for k in wanted if k in saved}
         for key, text in wanted.items():
             if key not in held:
-                held[key] = np.asarray(self.model.get_text_embedding(text), dtype=np.float32)
+                held[key] = self._embed_alone(text)
                 if advance is not None:
                     advance(1)
         with self._lock:
             self._held = held
         return held
 
-    def missing(self, texts: Sequence[str], saved: Mapping[bytes, np.ndarray]) -> int:
-        """How many of `texts` `hold` would embed."""
-        return sum(k not in saved for k in keys_of(texts))
+    def _embed_alone(self, text: str) -> np.ndarray:
+        """One text on its own: the int8 model's dynamic quantization scales by its whole
+        input, so in a batch a sentence's vector (and an answer) would depend on what else
+        was embedded with it. Alone, it costs about as much (no padding)."""
+        return np.asarray(self.model.get_text_embedding(text), dtype=np.float32)
 
     def embed_query(self, text: str) -> list[float]:
         return self.model.get_query_embedding(text)
@@ -62,26 +64,20 @@ class SentenceSimilarity:
         """The texts' vectors, one row each: cached ones reused, the others embedded and
         cached."""
         known: dict[str, np.ndarray] = {}
+        cached: list[str] = []  # the texts not held: kept in the bounded cache
         with self._lock:
             for text in texts:
                 vector = self._held.get(text_key(text))
                 if vector is None:
+                    cached.append(text)
                     vector = self._cache.get(text)
                 if vector is not None:
                     known[text] = vector
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:  # embedding runs outside the lock: other questions go on meanwhile
-            # One text at a time: the int8 model's dynamic quantization scales by its whole
-            # input, so in a batch a sentence's vector (and an answer) would depend on what
-            # was asked before. Alone, it costs about as much (no padding).
-            vectors = [self.model.get_text_embedding(text) for text in missing]
-            known.update(
-                (t, np.asarray(v, dtype=np.float32)) for t, v in zip(missing, vectors, strict=True)
-            )
+            known.update((t, self._embed_alone(t)) for t in missing)
         with self._lock:
-            for text in texts:
-                if text_key(text) in self._held:
-                    continue
+            for text in cached:
                 self._cache[text] = known[text]
                 self._cache.move_to_end(text)
             while len(self._cache) > self.cache_size:
