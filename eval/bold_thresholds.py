@@ -209,7 +209,7 @@ def reading_check(folder: Path) -> dict[str, Any]:
 
 def table(held: list[HeldOut]) -> dict[str, Any]:
     """The thresholds, with their coverage and precision on the predictions they came from."""
-    thresholds = bold_thresholds(held, refusal=0.0)
+    thresholds = bold_thresholds(held, refusal=None)  # held: answers, none refused
     bold = [h for h in held if h.kind in thresholds and h.bold >= thresholds[h.kind]]
     return {
         "thresholds": thresholds,

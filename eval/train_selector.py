@@ -38,8 +38,10 @@ import figure_training  # noqa: E402  (eval/, beside this script)
 import training_data  # noqa: E402
 
 from remqa import Assistant, Settings  # noqa: E402
+from remqa.answering.answerer import Answerer  # noqa: E402
 from remqa.answering.features import FEATURES, content_stems, feature_rows  # noqa: E402
 from remqa.answering.model import Scorer, trees_from_lightgbm  # noqa: E402
+from remqa.answering.selector import answerability  # noqa: E402
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans  # noqa: E402
 from remqa.evaluation.squad import (  # noqa: E402
     GoldAnswer,
@@ -86,6 +88,9 @@ class Example:
     question: str = ""
     texts: list[str] = field(default_factory=list)  # the candidate sentences, as rows
     golds: list[str] = field(default_factory=list)  # the gold answers' text
+    # Which candidates the answerer's rules let it quote (Answerer.eligible), as it reads
+    # P(the passages answer) (selector.answerability).
+    eligible: list[bool] = field(default_factory=list)
 
 
 def own_questions(articles: list[SquadArticle], path: Path = OWN) -> None:
@@ -129,8 +134,8 @@ def example(read: training_data.ReadQuestion) -> Example:
             span_rows.append(list(span.features))
             gains.append(max(f1(span.span.text, g.text) for g in q.answers))
     return Example(read.group, q.article, q.id, q.impossible, rows, labels, span_rows, gains,
-                   kind, q.question, [c.text for c in cands],
-                   [g.text for g in q.answers])  # fmt: skip
+                   kind, q.question, [c.text for c in cands], [g.text for g in q.answers],
+                   [Answerer.eligible(c, read.analysis) for c in cands])  # fmt: skip
 
 
 def fit_sentence_model(train: list[Example]) -> dict[str, Any]:
@@ -212,16 +217,21 @@ def fit_span_model(train: list[Example]) -> dict[str, Any]:
 
 def chosen_probabilities(
     sentence: dict[str, Any], answer: dict[str, Any], examples: list[Example]
-) -> list[float]:
-    """For each question, the answer model's probability for the sentence the ranker picks."""
+) -> list[tuple[float, float]]:
+    """For each question, the answer model's probability for the sentence the ranker picks,
+    and answerability() of its candidates (what refusal is decided on)."""
     ranker, classifier = Scorer(sentence, FEATURES), Scorer(answer, FEATURES)
     out = []
     for e in examples:
         if not e.rows:
-            out.append(0.0)
+            out.append((0.0, 0.0))
             continue
-        best = int(np.argmax(ranker.score(e.rows)))
-        out.append(float(classifier.probability([e.rows[best]])[0]))
+        rank, p = ranker.score(e.rows), classifier.probability(e.rows)
+        best = int(np.argmax(rank))
+        # what the answerer quotes: the ranker's best of the sentences its rules allow
+        allowed = [i for i in np.argsort(-rank, kind="stable") if e.eligible[i]]
+        quoted = float(p[allowed[0]]) if allowed else None
+        out.append((float(p[best]), answerability((float(q) for q in p), quoted)))
     return out
 
 
@@ -234,6 +244,9 @@ class HeldOut:
     confidence: float  # P(the chosen sentence answers)
     bold: float  # confidence x P(the chosen sentence's best span is the answer); 0: no span
     right: bool  # that span is a gold answer (SQuAD F1 >= 0.5)
+    # P(the passages answer): answerability() of the candidates, what refusal reads;
+    # None in predictions kept before it existed (--thresholds-only then needs a training).
+    answerable: float | None = None
 
 
 def held_out_predictions(train: list[Example]) -> list[HeldOut]:
@@ -251,7 +264,9 @@ def held_out_predictions(train: list[Example]) -> list[HeldOut]:
         )
         ranker = Scorer(sentence, FEATURES)
         spans = Scorer(span, SPAN_FEATURES)
-        for e, p in zip(held, chosen_probabilities(sentence, answer, held), strict=True):
+        for e, (p, answerable) in zip(
+            held, chosen_probabilities(sentence, answer, held), strict=True
+        ):
             bold, right = 0.0, False
             if e.rows and not e.impossible:
                 text = e.texts[int(np.argmax(ranker.score(e.rows)))]
@@ -264,26 +279,37 @@ def held_out_predictions(train: list[Example]) -> list[HeldOut]:
                         max((f1(found[best].span.text, g) for g in e.golds), default=0.0)
                         >= SPAN_POSITIVE_F1
                     )
-            out.append(HeldOut(e.kind, e.impossible, p, bold, right))
+            out.append(HeldOut(e.kind, e.impossible, p, bold, right, answerable))
     return out
 
 
 def refusal_threshold(held: list[HeldOut]) -> float:
-    """The probability under which TARGET_FALSE_REFUSALS of answerable questions fall."""
-    answerable = [h.confidence for h in held if not h.impossible]
+    """The answerability under which TARGET_FALSE_REFUSALS of answerable questions fall."""
+    answerable = [_answerable(h) for h in held if not h.impossible]
     return float(np.quantile(answerable, TARGET_FALSE_REFUSALS))
 
 
-def bold_thresholds(held: list[HeldOut], refusal: float) -> dict[str, float]:
+def _answerable(h: HeldOut) -> float:
+    if h.answerable is None:
+        raise SystemExit("The kept held-out predictions predate answerability: run a full "
+                         "training (python eval/train_selector.py).")  # fmt: skip
+    return h.answerable
+
+
+def bold_thresholds(held: list[HeldOut], refusal: float | None) -> dict[str, float]:
     """Per answer type, the lowest bold score from which at least BOLD_PRECISION of the bold
-    answers (of questions not refused) are right, over at least MIN_BOLD_SUPPORT of them;
-    a type where no threshold reaches it gets none (never bold)."""
+    answers (of questions not refused at `refusal`; None: all are answers) are right, over
+    at least MIN_BOLD_SUPPORT of them; a type where no threshold reaches it gets none (never
+    bold)."""
     out: dict[str, float] = {}
     for kind in sorted({h.kind for h in held}):
         answered = [
             h
             for h in held
-            if h.kind == kind and not h.impossible and h.confidence >= refusal and h.bold > 0
+            if h.kind == kind
+            and not h.impossible
+            and (refusal is None or _answerable(h) >= refusal)
+            and h.bold > 0
         ]
         answered.sort(key=lambda h: -h.bold)
         best: float | None = None
@@ -348,8 +374,8 @@ def evaluate(weights: dict[str, Any], test: list[Example]) -> dict[str, float]:
     span = Scorer(weights["span"], SPAN_FEATURES)
     threshold = weights["refusal_threshold"]
     top, refused_a, refused_u, span_f1 = [], [], [], []
-    for e, p in zip(test, confidence, strict=True):
-        refused = p < threshold
+    for e, (_, answerable) in zip(test, confidence, strict=True):
+        refused = answerable < threshold
         if e.impossible:
             refused_u.append(refused)
             continue

@@ -128,21 +128,27 @@ def test_refusal_tradeoff_counts_figure_answers_as_they_were_decided() -> None:
     def result(
         impossible: bool, refused: bool, confidence: float | None, by: str = "selector"
     ) -> ExternalResult:
+        # the selector refuses on P(the passages answer), here above its sentence's P
+        answerable = min(1.0, confidence + 0.05) if confidence is not None else None
         return ExternalResult(id="q", article="a", kind="what", question="?",
                               impossible=impossible, answer="", refused=refused,
-                              confidence=confidence, answered_by=by)  # fmt: skip
+                              confidence=confidence, answered_by=by,
+                              answerability=answerable if by == "selector" else None)  # fmt: skip
 
     results = [
         result(False, False, 0.9),  # answerable, sure
         result(False, True, None, "figure rules"),  # a figure question the rules refused
-        result(True, False, 0.2),  # unanswerable, the selector half sure
+        # unanswerable: the selector's sentence P 0.27, its P(the passages answer) 0.32
+        result(True, False, 0.27),
         # an unanswerable figure question the rules answered; the selector's probability
         # for its sentence (which decides its bold) does not refuse it
         result(True, False, 0.05, "figure rules"),
     ]
     rows = {r["threshold"]: r for r in refusal_tradeoff(results)}
     assert rows[0.1] == {"threshold": 0.1, "answerable_refused": 0.5, "unanswerable_refused": 0.0}
-    assert rows[0.3]["unanswerable_refused"] == 0.5 and rows[0.3]["answerable_refused"] == 0.5
+    # at 0.3 the sentence's own P (0.27) would refuse; P(the passages answer) (0.32) does not
+    assert rows[0.3]["unanswerable_refused"] == 0.0 and rows[0.3]["answerable_refused"] == 0.5
+    assert rows[0.4]["unanswerable_refused"] == 0.5
     figures_only = [results[1], results[3]]
     assert refusal_tradeoff(figures_only) == []  # no selector: no trade-off
 

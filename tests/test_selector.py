@@ -15,7 +15,12 @@ from remqa.answering.answer_types import typed_spans
 from remqa.answering.features import FEATURES
 from remqa.answering.model import Scorer, trees_from_lightgbm
 from remqa.answering.question import analyze
-from remqa.answering.selector import SHIPPED, load_selector
+from remqa.answering.selector import (
+    ANSWERABILITY_SENTENCES,
+    SHIPPED,
+    answerability,
+    load_selector,
+)
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans
 from remqa.errors import RemqaError
 from tests.conftest import shipped_weights_with, write_corpus
@@ -131,14 +136,35 @@ def test_the_answerer_quotes_the_answering_sentence_and_cites_it(
     assert "in 1687. [1]" in when.text and not when.refused
 
 
+def test_answerability_reads_the_most_likely_sentences_together() -> None:
+    assert answerability([], None) == 0.0
+    assert answerability([0.4], 0.4) == pytest.approx(0.4)
+    assert answerability([0.5, 0.5], 0.5) == pytest.approx(0.75)  # two half chances
+    # only the ANSWERABILITY_SENTENCES most likely count, whatever the order given
+    many = [0.01] + [0.5] * (ANSWERABILITY_SENTENCES + 3)
+    assert answerability(many, 0.5) == pytest.approx(1 - 0.5**ANSWERABILITY_SENTENCES)
+    # no sentence the rules let it quote, or only one far less likely than the likeliest
+    assert answerability([0.9, 0.8], None) == 0.0
+    assert answerability([0.9, 0.8, 0.1], 0.1) == 0.0
+    assert answerability([0.9, 0.8, 0.1], 0.8) == pytest.approx(1 - 0.1 * 0.2 * 0.9)
+
+
 def test_learned_answerer_refuses_below_its_threshold(
     tmp_path: Path, make_settings: Callable[..., Settings]
 ) -> None:
     corpus = write_corpus(tmp_path / "corpus", DOCS)
+    question = "Who came up with the idea of a natural state of rest for objects?"
     strict = Assistant(make_settings(corpus, refusal_threshold=1.0))
-    answer = strict.ask("Who came up with the idea of a natural state of rest for objects?")
+    answer = strict.ask(question)
     assert answer.refused and answer.citations == [] and answer.confidence is not None
-    assert answer.confidence < 1.0
+    assert answer.answerability is not None and answer.answerability < 1.0
+    # Refusal reads P(the passages answer) from the likeliest sentences together, which is
+    # more than the chosen sentence's own P: a threshold between the two answers.
+    answered = Assistant(make_settings(corpus)).ask(question)
+    p, together = answered.confidence, answered.answerability
+    assert p is not None and together is not None and together > p
+    between = Assistant(make_settings(corpus, refusal_threshold=(p + together) / 2))
+    assert not between.ask(question).refused
     # A figure question with no figure of the asked kind is refused whatever the model says.
     lenient = Assistant(make_settings(corpus, refusal_threshold=0.0))
     assert lenient.ask("What percentage of the power does the zorblax reactor export?").refused

@@ -66,11 +66,17 @@ class Answer(BaseModel):
     confidence: float | None = Field(
         None,
         description="The model's probability that its chosen sentence (or, for a figure "
-        "question answered by a figure model, its chosen figure) answers the question; "
-        "answers below the model's threshold are refused. For a figure chosen by the figure "
-        "rules, the selector's probability for its sentence: it decides whether the figure "
-        "leads in bold, not whether the rules answer. None when no model gave one: a "
+        "question answered by a figure model, its chosen figure) answers the question; a "
+        "figure model's answers below its threshold are refused. For a figure chosen by the "
+        "figure rules, the selector's probability for its sentence: it decides whether the "
+        "figure leads in bold, not whether the rules answer. None when no model gave one: a "
         "refusal by the figure rules and LLM answers.",
+    )
+    answerability: float | None = Field(
+        None,
+        description="For an answer or refusal the selector decided: its probability that "
+        "the passages answer the question, read from its most likely sentences together; "
+        "below the selector's threshold the answer is refused. None otherwise.",
     )
     resolved_question: str | None = Field(
         None, description="The question as understood after resolving a follow-up."

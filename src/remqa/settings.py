@@ -61,9 +61,11 @@ class Settings(BaseSettings):
         None,
         ge=0.0,
         le=1.0,
-        description="Refuse when the selector's probability for the best sentence is below "
-        "this; unset: the threshold trained with the weights (about 3% of answerable "
-        "questions refused on the training articles). Lower answers more, higher refuses more.",
+        description="Refuse when the selector's P(the passages answer) (an answer's "
+        "answerability, read from its five likeliest sentences) is below this; unset: the "
+        "threshold trained with the weights (4% of answerable training questions refused, "
+        "on predictions for questions the models did not see). Lower answers more, higher "
+        "refuses more.",
     )
     max_question_chars: int = Field(1000, ge=10, description="Longer questions are refused.")
     max_citations: int = Field(6, ge=1, le=50, description="Most passages shown per answer.")

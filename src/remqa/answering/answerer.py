@@ -2,13 +2,15 @@
 
 For every candidate sentence of the retrieved passages (candidates.py measures them), the
 learned selector (selector.py) ranks the sentences and gives each a probability of
-answering; the answer is refused below a calibrated threshold, and led by a short answer in
-bold only when it is likely right (bold.py). A question asking for a figure (how many, how
-much, what share, what year) is answered with a figure of the asked kind, exact text of its
-sentence: the hand-set figure choice (figure_rules.py) chooses first; where it finds none,
-the learned figure model's best pair (figure_choice.py) answers when likely enough. A "when" or
-"how long" question no figure answers ("in the mid-18th century") goes on to the selector,
-and to the reading check (the reading model, reader/, must find the sentence likely too).
+answering; the answer is refused when P(the passages answer), read from the likeliest
+sentences together (selector.answerability), is under a calibrated threshold, and led by a
+short answer in bold only when it is likely right (bold.py). A question asking for a figure
+(how many, how much, what share, what year) is answered with a figure of the asked kind,
+exact text of its sentence: the hand-set figure choice (figure_rules.py) chooses first;
+where it finds none, the learned figure model's best pair (figure_choice.py) answers when
+likely enough. A "when" or "how long" question no figure answers ("in the mid-18th
+century") goes on to the selector, and to the reading check (the reading model, reader/,
+must find the sentence likely too).
 """
 
 from __future__ import annotations
@@ -38,11 +40,10 @@ from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
 from remqa.answering.figures import with_time_unit
 from remqa.answering.question import QuestionAnalysis
 from remqa.answering.reader import Reader, Reading
-from remqa.answering.selector import Selector, load_selector
+from remqa.answering.selector import Selector, answerability, load_selector
 from remqa.answering.spans import candidate_spans
 from remqa.errors import ModelCacheError
 from remqa.models import Answer, Passage
-from remqa.text.words import tokenize
 
 logger = logging.getLogger(__name__)
 
@@ -81,18 +82,18 @@ class Answerer:
         return self.selector.threshold
 
     @staticmethod
-    def _eligible(cand: Candidate, analysis: QuestionAnalysis, needs_date: bool) -> bool:
+    def eligible(cand: Candidate, analysis: QuestionAnalysis) -> bool:
         """Rules that hold whatever the model says: the sentence is about what was asked (it,
         or the sentences just before it, holds a word of the question, or it says the same in
-        other words); a question about a rank needs one, and `needs_date` (a "what year"
-        question) a year or a date. The first matters most in few candidates (a question
-        limited to one short file), where the model's relative measures can make the only
-        sentence at hand look good."""
+        other words); a question about a rank needs one, and a "what year" question
+        (`analysis.needs_date`) a year or a date. The first matters most in few candidates (a
+        question limited to one short file), where the model's relative measures can make the
+        only sentence at hand look good."""
         if analysis.terms and not cand.matched_share and cand.similarity < SIMILAR_ENOUGH:
             return False
         if analysis.wants_rank and not ORDINAL.search(cand.text):
             return False
-        return not needs_date or cand.lead is not None or bool(cand.numbers)
+        return not analysis.needs_date or cand.lead is not None or bool(cand.numbers)
 
     def answer(
         self,
@@ -115,7 +116,7 @@ class Answerer:
             # the sentence, the reading check must confirm it, and no figure the binding
             # refused leads in bold. A refusal leaves the candidates as they were measured.
         if not cands:
-            return self.refusal(question, analysis, cands, "selector", confidence=0.0)
+            return self.refusal(question, analysis, cands, "selector", 0.0, 0.0)
         asked = set(content_stems(analysis.text))
         for cand in cands:
             if analysis.asks_for_time and cand.lead is None:  # a "when" the binding left
@@ -125,15 +126,14 @@ class Answerer:
         rank = self.selector.sentence.score(rows)
         order = sorted(range(len(cands)), key=lambda i: (-rank[i], cands[i].key))
         ranked = [cands[i] for i in order]
-        # "What year" wants a year or a date; "when" may be answered by "after the war".
-        needs_date = analysis.kinds == {"year"} and any(
-            t.text.lower() in {"year", "years"} for t in tokenize(analysis.text)
-        )
-        good = [c for c in ranked if self._eligible(c, analysis, needs_date)]
+        good = [c for c in ranked if self.eligible(c, analysis)]
         best = good[0] if good else None
         confidence = round(best.probability if best else ranked[0].probability, 4)
-        if best is None or best.probability < self.threshold:
-            return self.refusal(question, analysis, cands, "selector", confidence=confidence)
+        # Refused when the likeliest sentences together are unlikely to answer (selector.py).
+        quoted = best.probability if best is not None else None
+        answerable = round(answerability((c.probability for c in cands), quoted), 4)
+        if best is None or answerable < self.threshold:
+            return self.refusal(question, analysis, cands, "selector", confidence, answerable)
         # A "when" or "how long" question no figure answered: the sentence must convince a
         # second model, which reads it whole, too (measured on unseen text, the same check
         # on every answer refused more answerable questions than it caught unanswerable).
@@ -145,11 +145,11 @@ class Answerer:
             and check is not None
             and best.probability * reading.probability < check
         ):
-            return self.refusal(question, analysis, cands, "selector", confidence=confidence)
+            return self.refusal(question, analysis, cands, "selector", confidence, answerable)
         extras = [
             c
             for c in good[1:]
-            if c.probability >= max(self.threshold, EXTRA_SHARE * best.probability)
+            if c.probability >= EXTRA_SHARE * best.probability
             and c.coverage >= EXTRA_COVERAGE * best.coverage
             and (not analysis.wants_figure or c.penalty <= MAX_EXTRA_PENALTY)
         ][: self.max_citations - 1]
@@ -159,6 +159,7 @@ class Answerer:
             citations=cite([best, *extras]),
             refused=False,
             confidence=confidence,
+            answerability=answerable,
             backend=self.name,
             answered_by="selector",
         )
@@ -180,6 +181,7 @@ class Answerer:
         cands: Sequence[Candidate],
         by: str,
         confidence: float | None = None,
+        answerable: float | None = None,
     ) -> Answer:
         """A refusal, saying which model refused (`by`)."""
         return Answer(
@@ -187,6 +189,7 @@ class Answerer:
             text=refusal_text(analysis, cands),
             refused=True,
             confidence=confidence,
+            answerability=answerable,
             backend=self.name,
             answered_by=by,
         )

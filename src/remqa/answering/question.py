@@ -76,6 +76,13 @@ class QuestionAnalysis:
         return self.kinds == {"year"} or self.dimension in ("time", "length or time")
 
     @property
+    def needs_date(self) -> bool:
+        """A "what year" question wants a year or a date ("when" may be "after the war")."""
+        return self.kinds == {"year"} and any(
+            t.text.lower() in {"year", "years"} for t in tokenize(self.text)
+        )
+
+    @property
     def years(self) -> set[str]:
         return {t.text for t in self.terms if t.year}
 

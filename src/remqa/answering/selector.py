@@ -6,6 +6,8 @@ them needs numpy only."""
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +22,26 @@ SHIPPED = Path(__file__).with_name("selector.json")
 SPAN_MIN_PROBABILITY = 0.25  # weights without per-type thresholds: below this, no bold
 NEVER = 2.0  # a bold threshold no probability reaches
 FIGURE_FEATURES = FEATURES + PAIR_FEATURES  # a (sentence, figure) pair: both rows side by side
+# P(the documents answer) is read from this many of the most likely candidate sentences.
+ANSWERABILITY_SENTENCES = 5
+# The sentence quoted must be at least this share as likely as the likeliest candidate.
+QUOTED_SHARE = 0.5
+
+
+def answerability(probabilities: Iterable[float], quoted: float | None) -> float:
+    """P(the passages answer the question), what refusal reads: 1 - the product of P(it does
+    not answer) over the ANSWERABILITY_SENTENCES most likely candidate sentences, as if each
+    were an independent chance. Where the answer is spread over a long text (a paper's
+    results), several sentences each a little likely make an answerable question; an
+    unanswerable one written against one sentence (SQuAD 2.0's) leaves one plausible
+    sentence and little else. Every candidate counts, as the model saw them; `quoted` is the
+    P of the sentence the rules let the answer quote (None: none may be quoted), which must
+    be at least QUOTED_SHARE of the likeliest's, else 0.0: the likely sentences are ones the
+    rules exclude (a "what year" question's sentences without a date)."""
+    top = sorted(probabilities, reverse=True)[:ANSWERABILITY_SENTENCES]
+    if quoted is None or not top or quoted < QUOTED_SHARE * top[0]:
+        return 0.0
+    return 1.0 - math.prod(1.0 - p for p in top)
 
 
 @dataclass(frozen=True)
@@ -27,7 +49,7 @@ class Selector:
     sentence: Scorer  # ranks the candidate sentences: which one answers best
     answer: Scorer  # P(this sentence answers the question): decides refusal
     span: Scorer  # ranks the spans of the chosen sentence; P(the best one is the answer)
-    threshold: float  # refuse when the best sentence's probability is below this
+    threshold: float  # refuse when answerability() of the candidates is below this
     trained_on: tuple[str, ...]
     figure: Scorer | None = None  # P(this figure of this sentence answers a figure question)
     # With a figure model: its own choice answers, when the hand-set choice finds no

@@ -107,6 +107,7 @@ def _score(
         answer=answer.text,
         refused=answer.refused,
         confidence=answer.confidence,
+        answerability=answer.answerability,
         answered_by=answer.answered_by,
     )
     if question.impossible:

@@ -115,15 +115,16 @@ def grouped(
 
 
 def _selector_probability(r: ExternalResult) -> float | None:
-    """The selector's probability, when it decided the answer or refusal; else None."""
-    return r.confidence if r.answered_by == "selector" else None
+    """What the selector refuses on (P(the passages answer)), when it decided the answer or
+    refusal; else None."""
+    return r.answerability if r.answered_by == "selector" else None
 
 
 def refusal_tradeoff(results: Sequence[ExternalResult]) -> list[dict[str, float]]:
     """What other refusal thresholds would do: the shares of answerable and of unanswerable
-    questions refused when the selector's probability for the best sentence falls under each
-    threshold. An answer the selector did not decide (a figure question, decided by the
-    figure rules) is refused or not whatever the threshold."""
+    questions refused when the selector's P(the passages answer) falls under each threshold.
+    An answer the selector did not decide (a figure question, decided by the figure rules) is
+    refused or not whatever the threshold."""
     if all(_selector_probability(r) is None for r in results):
         return []
     rows = []

@@ -22,6 +22,7 @@ class ExternalResult(BaseModel):
     refused: bool
     part: Part = "read"
     confidence: float | None = None
+    answerability: float | None = None  # Answer.answerability: what the selector refuses on
     answered_by: str = "selector"  # Answer.answered_by: only the selector's refusals move
     lead: str = ""
     first_sentence: bool = False  # remqa's first sentence holds a gold answer
