@@ -17,18 +17,30 @@ from remqa import Settings
 REPO = Path(__file__).resolve().parent.parent
 
 
+# Folders this run made for itself, removed when it ends (a model cache is about 230 MB).
+_MADE: list[Path] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """A model cache of the run's own (shared with its subprocesses): tests never read or
-    write the user's cache, and the model is exported once per run."""
+    write the user's cache, and the model is exported once per run. The chat's browser key
+    too, never the user's own. A folder set in the environment beforehand is kept."""
     import os
     import tempfile
 
-    os.environ.setdefault("REMQA_MODEL_CACHE_DIR", tempfile.mkdtemp(prefix="remqa-models-"))
-    # ... and the chat's browser key too, never the user's own
-    os.environ.setdefault(
-        "REMQA_CHAT_SECRET_FILE",
-        str(Path(tempfile.mkdtemp(prefix="remqa-chat-")) / "chat-secret"),
-    )
+    for variable, prefix, leaf in (
+        ("REMQA_MODEL_CACHE_DIR", "remqa-models-", ""),
+        ("REMQA_CHAT_SECRET_FILE", "remqa-chat-", "chat-secret"),
+    ):
+        if variable not in os.environ:
+            folder = Path(tempfile.mkdtemp(prefix=prefix))
+            _MADE.append(folder)
+            os.environ[variable] = str(folder / leaf) if leaf else str(folder)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _MADE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 BUNDLED_CORPUS = REPO / "corpus"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from remqa.answering.answer_types import AnswerType
 from remqa.answering.figures import FigureKind
@@ -75,7 +76,7 @@ class QuestionAnalysis:
         """A date or a length of time, which words may give as well as a figure."""
         return self.kinds == {"year"} or self.dimension in ("time", "length or time")
 
-    @property
+    @cached_property
     def needs_date(self) -> bool:
         """A "what year" question wants a year or a date ("when" may be "after the war")."""
         return self.kinds == {"year"} and any(

@@ -114,7 +114,7 @@ def grouped(
     return out
 
 
-def _selector_probability(r: ExternalResult) -> float | None:
+def _selector_answerability(r: ExternalResult) -> float | None:
     """What the selector refuses on (P(the passages answer)), when it decided the answer or
     refusal; else None."""
     return r.answerability if r.answered_by == "selector" else None
@@ -125,13 +125,13 @@ def refusal_tradeoff(results: Sequence[ExternalResult]) -> list[dict[str, float]
     questions refused when the selector's P(the passages answer) falls under each threshold.
     An answer the selector did not decide (a figure question, decided by the figure rules) is
     refused or not whatever the threshold."""
-    if all(_selector_probability(r) is None for r in results):
+    if all(_selector_answerability(r) is None for r in results):
         return []
     rows = []
     for threshold in THRESHOLDS:
 
         def refused(r: ExternalResult, t: float = threshold) -> bool:
-            p = _selector_probability(r)
+            p = _selector_answerability(r)
             return r.refused if p is None else p < t
 
         rows.append(
