@@ -25,9 +25,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -39,8 +39,10 @@ import training_data  # noqa: E402
 
 from remqa import Assistant, Settings  # noqa: E402
 from remqa.answering.answerer import Answerer  # noqa: E402
+from remqa.answering.candidates import Candidate  # noqa: E402
 from remqa.answering.features import FEATURES, content_stems, feature_rows  # noqa: E402
 from remqa.answering.model import Scorer, trees_from_lightgbm  # noqa: E402
+from remqa.answering.question import QuestionAnalysis  # noqa: E402
 from remqa.answering.selector import answerability  # noqa: E402
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans  # noqa: E402
 from remqa.evaluation.squad import (  # noqa: E402
@@ -135,7 +137,16 @@ def example(read: training_data.ReadQuestion) -> Example:
             gains.append(max(f1(span.span.text, g.text) for g in q.answers))
     return Example(read.group, q.article, q.id, q.impossible, rows, labels, span_rows, gains,
                    kind, q.question, [c.text for c in cands], [g.text for g in q.answers],
-                   [Answerer.eligible(c, read.analysis) for c in cands])  # fmt: skip
+                   eligibility(cands, read.analysis))  # fmt: skip
+
+
+def eligibility(cands: list[Candidate], analysis: QuestionAnalysis) -> list[bool]:
+    """Which candidates the answerer's rules let it quote, read as the answerer reads them
+    (a "when" question's sentences given their dates first), on copies: the figure model's
+    examples are made from the candidates as measured."""
+    dated = [replace(c) for c in cands]
+    Answerer.give_dates(dated, analysis)
+    return [Answerer.eligible(c, analysis) for c in dated]
 
 
 def fit_sentence_model(train: list[Example]) -> dict[str, Any]:
@@ -215,23 +226,31 @@ def fit_span_model(train: list[Example]) -> dict[str, Any]:
     }
 
 
+class Chosen(NamedTuple):
+    """What the selector's models say about one question's candidates."""
+
+    confidence: float  # the answer model's P for the sentence the ranker picks
+    answerable: float  # answerability() of the candidates: what refusal is decided on
+    best: int | None  # the ranker's pick (None: no candidates)
+
+
 def chosen_probabilities(
     sentence: dict[str, Any], answer: dict[str, Any], examples: list[Example]
-) -> list[tuple[float, float]]:
-    """For each question, the answer model's probability for the sentence the ranker picks,
-    and answerability() of its candidates (what refusal is decided on)."""
+) -> list[Chosen]:
+    """For each question, the ranker's pick, the answer model's probability for it, and
+    answerability() of its candidates."""
     ranker, classifier = Scorer(sentence, FEATURES), Scorer(answer, FEATURES)
     out = []
     for e in examples:
         if not e.rows:
-            out.append((0.0, 0.0))
+            out.append(Chosen(0.0, 0.0, None))
             continue
         rank, p = ranker.score(e.rows), classifier.probability(e.rows)
         best = int(np.argmax(rank))
         # what the answerer quotes: the ranker's best of the sentences its rules allow
         allowed = [i for i in np.argsort(-rank, kind="stable") if e.eligible[i]]
         quoted = float(p[allowed[0]]) if allowed else None
-        out.append((float(p[best]), answerability((float(q) for q in p), quoted)))
+        out.append(Chosen(float(p[best]), answerability((float(q) for q in p), quoted), best))
     return out
 
 
@@ -262,14 +281,13 @@ def held_out_predictions(train: list[Example]) -> list[HeldOut]:
             fit_answer_model(fold),
             fit_span_model(fold),
         )
-        ranker = Scorer(sentence, FEATURES)
         spans = Scorer(span, SPAN_FEATURES)
-        for e, (p, answerable) in zip(
+        for e, (p, answerable, picked) in zip(
             held, chosen_probabilities(sentence, answer, held), strict=True
         ):
             bold, right = 0.0, False
-            if e.rows and not e.impossible:
-                text = e.texts[int(np.argmax(ranker.score(e.rows)))]
+            if picked is not None and not e.impossible:
+                text = e.texts[picked]
                 found = candidate_spans(text, e.kind, set(content_stems(e.question)))  # type: ignore[arg-type]
                 if found:
                     rows = [list(s.features) for s in found]
@@ -369,18 +387,17 @@ def thresholds_only() -> int:
 
 def evaluate(weights: dict[str, Any], test: list[Example]) -> dict[str, float]:
     """Top-1 sentence, refusals and span F1 on held-out questions (candidate-level)."""
-    confidence = chosen_probabilities(weights["sentence"], weights["answer"], test)
-    ranker = Scorer(weights["sentence"], FEATURES)
+    chosen = chosen_probabilities(weights["sentence"], weights["answer"], test)
     span = Scorer(weights["span"], SPAN_FEATURES)
     threshold = weights["refusal_threshold"]
     top, refused_a, refused_u, span_f1 = [], [], [], []
-    for e, (_, answerable) in zip(test, confidence, strict=True):
+    for e, (_, answerable, picked) in zip(test, chosen, strict=True):
         refused = answerable < threshold
         if e.impossible:
             refused_u.append(refused)
             continue
         refused_a.append(refused)
-        top.append(bool(e.rows) and e.labels[int(np.argmax(ranker.score(e.rows)))] == 1)
+        top.append(picked is not None and e.labels[picked] == 1)
         if e.span_rows:
             s = span.score(e.span_rows)
             span_f1.append(e.span_gains[int(np.argmax(s))])

@@ -156,9 +156,12 @@ def test_a_length_of_time_is_a_figure_of_a_time_unit_or_said_in_words(
         "In 2011 the Quillon foundry in Vexland cast 8098 vorpal alloy ingots. After a strike "
         "the Quillon foundry closed its Vexland furnace hall for a couple of years."
     )})  # fmt: skip
-    hall = Assistant(make_settings(closed, index_dir=tmp_path / "closed-index")).ask(
-        "How long was the Vexland furnace hall of the Quillon foundry closed?"
-    )
+    # The path is under test, not the calibration: on two sentences the selector's
+    # P(the passages answer) sits near the trained threshold (0.24 against 0.26), so the
+    # threshold is set under it. A figure refusal would refuse whatever the threshold.
+    hall = Assistant(
+        make_settings(closed, index_dir=tmp_path / "closed-index", refusal_threshold=0.1)
+    ).ask("How long was the Vexland furnace hall of the Quillon foundry closed?")
     assert not hall.refused, hall.text
     assert hall.text.startswith("After a strike the Quillon foundry closed"), hall.text
 

@@ -56,6 +56,24 @@ def test_typed_spans_find_names_dates_and_counts_not_in_the_question() -> None:
     assert "three laws" in [s.text for s in typed_spans(sentence, "count", set())]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        ("The ice began to thaw about 22,000 years ago, and forests returned by 9000 BP.",
+         ["22,000 years ago", "9000 BP"]),
+        ("Since ~3000 yr BP, people farmed the delta.", ["3000 yr BP"]),
+        ("The Earth formed 4.5 billion years ago.", ["4.5 billion years ago"]),
+        ("Rome was founded in 753 BC, Britain invaded in AD 43 and Rome fell in 476 CE.",
+         ["753 BC", "AD 43", "476 CE"]),
+        ("A fort stood there from 300 B.C. on.", ["300 B.C."]),
+        ("We ran 5 ad campaigns over 3 years.", []),  # "ad" a word, "3 years" a length
+    ],
+)  # fmt: skip
+def test_a_time_counted_back_or_by_an_era_is_a_date(sentence: str, dates: list[str]) -> None:
+    """ "When did the forests return?" may be answered by "9000 BP" as by a year."""
+    assert [s.text for s in typed_spans(sentence, "date", set())] == dates
+
+
 def test_candidate_spans_are_exact_and_never_cut_a_figure() -> None:
     sentence = "In general, more than 95% of the metals are mined in China."
     spans = candidate_spans(sentence, "count", {"mine", "china"})
@@ -180,6 +198,32 @@ def test_learned_answerer_answers_when_without_a_year(
     assistant = Assistant(make_settings(corpus))
     answer = assistant.ask("When did the movement that became the guild begin?")
     assert not answer.refused and "mid-18th century" in answer.text
+
+
+def test_training_reads_eligibility_as_the_answerer_does(
+    tmp_path: Path, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A "what year" question's sentence that gives a century, not a year, is eligible only
+    once its dates are read (Answerer.give_dates): the answerer quotes it, and training must
+    mark it eligible too, on copies (the figure model reads the candidates as measured)."""
+    from remqa.answering.answerer import Answerer
+
+    corpus = write_corpus(tmp_path / "corpus", GUILD)
+    assistant = Assistant(make_settings(corpus))
+    assistant.ensure_ready()
+    assert assistant._answerer is not None and assistant._similarity is not None
+    question = "In what year did the movement that became the guild begin?"
+    analysis = analyze(question)
+    vector = assistant._similarity.embed_query(question)
+    passages = assistant.retriever.retrieve(question, vector)
+    cands = assistant._answerer.reader.scored_candidates(analysis, passages, vector)
+    assert [Answerer.eligible(c, analysis) for c in cands] == [False]  # as measured
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parent.parent / "eval"))
+    from train_selector import eligibility
+
+    assert eligibility(cands, analysis) == [True]
+    assert [Answerer.eligible(c, analysis) for c in cands] == [False]  # left as measured
+    assert "mid-18th century" in assistant.ask(question).text
 
 
 def test_antonym_and_negation_features() -> None:

@@ -29,7 +29,10 @@ _DATE = re.compile(
     r"|\d{1,2}(?:st|nd|rd|th)[\s-]century|(?:first|second|third|fourth|fifth|sixth|seventh|"
     r"eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
     r"seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]century"
-    r"|(?:1[0-9]{3}|20[0-9]{2})s?)\b",
+    r"|(?:1[0-9]{3}|20[0-9]{2})s?"
+    # a time counted back or by an era: "22,000 years ago", "~3000 yr BP", "43 AD", "AD 43"
+    r"|\d[\d,.]*(?:\s+(?:thousand|million|billion))?\s*(?:years?|yrs?)\s+(?:ago|(?-i:BP))"
+    r"|\d[\d,.]*\s*(?-i:BCE|BC|AD|CE|BP|B\.C\.|A\.D\.)|(?-i:AD|A\.D\.)\s*\d{1,4})(?:\b|(?<=\.))",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (

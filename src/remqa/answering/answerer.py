@@ -95,6 +95,18 @@ class Answerer:
             return False
         return not analysis.needs_date or cand.lead is not None or bool(cand.numbers)
 
+    @staticmethod
+    def give_dates(cands: Sequence[Candidate], analysis: QuestionAnalysis) -> None:
+        """A "when" or "how long" question's sentences that the figure binding left without
+        a figure get their dates as numbers ("in the mid-18th century"), which eligibility
+        reads; training does the same, so it reads eligibility as the answerer does."""
+        if not analysis.asks_for_time:
+            return
+        asked = set(content_stems(analysis.text))
+        for cand in cands:
+            if cand.lead is None:
+                cand.numbers = typed_spans(cand.text, "date", asked)
+
     def answer(
         self,
         question: str,
@@ -117,10 +129,7 @@ class Answerer:
             # refused leads in bold. A refusal leaves the candidates as they were measured.
         if not cands:
             return self.refusal(question, analysis, cands, "selector", 0.0, 0.0)
-        asked = set(content_stems(analysis.text))
-        for cand in cands:
-            if analysis.asks_for_time and cand.lead is None:  # a "when" the binding left
-                cand.numbers = typed_spans(cand.text, "date", asked)
+        self.give_dates(cands, analysis)
         rows = self._answer_probabilities(cands, analysis)
         # The ranker orders the sentences; the classifier said how likely each answers.
         rank = self.selector.sentence.score(rows)
