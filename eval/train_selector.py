@@ -43,7 +43,7 @@ from remqa.answering.candidates import Candidate  # noqa: E402
 from remqa.answering.features import FEATURES, content_stems, feature_rows  # noqa: E402
 from remqa.answering.model import Scorer, trees_from_lightgbm  # noqa: E402
 from remqa.answering.question import QuestionAnalysis  # noqa: E402
-from remqa.answering.selector import answerability  # noqa: E402
+from remqa.answering.selector import quoted_answerability  # noqa: E402
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans  # noqa: E402
 from remqa.evaluation.squad import (  # noqa: E402
     GoldAnswer,
@@ -248,9 +248,9 @@ def chosen_probabilities(
         rank, p = ranker.score(e.rows), classifier.probability(e.rows)
         best = int(np.argmax(rank))
         # what the answerer quotes: the ranker's best of the sentences its rules allow
-        allowed = [i for i in np.argsort(-rank, kind="stable") if e.eligible[i]]
-        quoted = float(p[allowed[0]]) if allowed else None
-        out.append(Chosen(float(p[best]), answerability((float(q) for q in p), quoted), best))
+        allowed = [int(i) for i in np.argsort(-rank, kind="stable") if e.eligible[i]]
+        _, answerable = quoted_answerability(allowed, [float(q) for q in p])
+        out.append(Chosen(float(p[best]), answerable, best))
     return out
 
 

@@ -136,8 +136,34 @@ def test_a_refusal_names_what_the_passages_lack(
     assert answer.text.endswith(f"do not give {named} for it."), answer.text
 
 
-def test_a_length_of_time_is_a_figure_of_a_time_unit_or_said_in_words(
+def test_a_when_question_is_answered_with_the_year_of_its_clause_era_included(
     tmp_path: Path, make_settings: Callable[..., Settings]
+) -> None:
+    """A year with its era is a year figure, stated with its era; of two years in one
+    sentence, each dates its own clause."""
+    from tests.conftest import write_corpus
+
+    corpus = write_corpus(tmp_path / "corpus", {"valley.md": (
+        "# The Orl valley\n\nThe Orl valley lies between two granite ridges. A Roman road "
+        "crossed the valley in AD 120, and a stone bridge replaced the ford in 1342. Farmers "
+        "first cleared the terraces around 4000 BC, long before any town stood there.\n\n"
+        "The glacier reached its greatest extent about 26,000 years ago. Pine forest covered "
+        "the slopes by 8,500 BP. The abbey was founded in 1120.\n"
+    )})  # fmt: skip
+    assistant = Assistant(make_settings(corpus))
+    for question, year in [
+        ("When did a Roman road cross the valley?", "AD 120"),
+        ("When did a stone bridge replace the ford?", "1342"),
+        ("When did farmers first clear the terraces?", "4000 BC"),
+        ("When did pine forest cover the slopes?", "8,500 BP"),
+    ]:
+        answer = assistant.ask(question)
+        assert answer.text.startswith(f"**{year}**"), (question, answer.text)
+        assert year in answer.citations[0].quote
+
+
+def test_a_length_of_time_is_a_figure_of_a_time_unit_or_said_in_words(
+    tmp_path: Path, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ "How long" is answered by a count of a time unit, never by another count or a
     year; a length of time no figure gives ("a couple of years") is answered by its
@@ -157,8 +183,10 @@ def test_a_length_of_time_is_a_figure_of_a_time_unit_or_said_in_words(
         "the Quillon foundry closed its Vexland furnace hall for a couple of years."
     )})  # fmt: skip
     # The path is under test, not the calibration: on two sentences the selector's
-    # P(the passages answer) sits near the trained threshold (0.24 against 0.26), so the
-    # threshold is set under it. A figure refusal would refuse whatever the threshold.
+    # P(the passages answer) sits near the trained threshold (0.22 against 0.26), and its
+    # P(the sentence answers) x the reading model's near the reading check's (0.19 against
+    # 0.22), so both are set under them. A figure refusal would refuse whatever they are.
+    monkeypatch.setattr("remqa.answering.answerer.reading_check_threshold", lambda: 0.1)
     hall = Assistant(
         make_settings(closed, index_dir=tmp_path / "closed-index", refusal_threshold=0.1)
     ).ask("How long was the Vexland furnace hall of the Quillon foundry closed?")

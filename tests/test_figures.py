@@ -575,6 +575,39 @@ def test_a_span_of_time_written_as_one_word_is_a_count(text: str, value: float, 
 
 
 @pytest.mark.parametrize(
+    ("text", "stated", "value"),
+    [
+        ("A road crossed the pass in AD 120, and", "AD 120", 120.0),
+        ("Rome was founded in 753 BC.", "753 BC", -753.0),
+        ("the city was sacked about 300 B.C. and", "300 B.C.", -300.0),
+        ("Rome fell in 476 CE.", "476 CE", 476.0),
+        ("In 43 AD legions landed in Kent.", "43 AD", 43.0),  # a word of time leads
+        ("Pine forest covered the slopes by 8,500 BP.", "8,500 BP", 1950.0 - 8500.0),
+        ("The bridge was rebuilt in AD 1342.", "AD 1342", 1342.0),
+    ],
+)
+def test_a_number_with_its_era_is_a_year_that_keeps_its_era(
+    text: str, stated: str, value: float
+) -> None:
+    [figure] = find_figures(text)
+    assert (figure.text, figure.kind, figure.low) == (stated, "year", value)
+    assert text[figure.start : figure.end] == figure.text  # exact source text
+    assert same_figure(figure, parse_figure(stated))
+
+
+def test_a_year_before_christ_is_not_the_same_year_after() -> None:
+    assert not same_figure(parse_figure("753 BC"), parse_figure("753 AD"))
+    assert same_figure(parse_figure("AD 1342"), parse_figure("1342"))
+
+
+@pytest.mark.parametrize(
+    "text", ["We enrolled 120 AD patients.", "5 CE-marked devices", "12 ADs", "in ad 43", "5 ce"]
+)
+def test_era_letters_that_abbreviate_something_else_are_no_year(text: str) -> None:
+    assert [f for f in find_figures(text) if f.kind == "year"] == []
+
+
+@pytest.mark.parametrize(
     ("text", "fraction", "value"),
     [
         ("Two thirds of the water flow goes west", "Two thirds", 66.7),

@@ -67,6 +67,8 @@ def test_typed_spans_find_names_dates_and_counts_not_in_the_question() -> None:
          ["753 BC", "AD 43", "476 CE"]),
         ("A fort stood there from 300 B.C. on.", ["300 B.C."]),
         ("We ran 5 ad campaigns over 3 years.", []),  # "ad" a word, "3 years" a length
+        ("The bridge was rebuilt in AD 1342.", ["AD 1342"]),  # the year with its era, whole
+        ("We enrolled 120 AD patients in March 2020.", ["March 2020"]),  # AD: a disease
     ],
 )  # fmt: skip
 def test_a_time_counted_back_or_by_an_era_is_a_date(sentence: str, dates: list[str]) -> None:

@@ -119,6 +119,17 @@ SENTENCE = (
             "80%",
         ),
         ("In 2017, mining resumed, and by 2022, the mine accounted for 14%.", "resumed", "2017"),
+        # a year that ends its clause dates the words before it, not the next clause's
+        (
+            "A road crossed the pass in AD 120, and a bridge replaced the ford in 1342.",
+            "bridge",
+            "1342",
+        ),
+        (
+            "A road crossed the pass in AD 120, and a bridge replaced the ford in 1342.",
+            "road",
+            "AD 120",
+        ),
     ],
 )
 def test_figure_binds_to_its_own_subject(sentence: str, subject: str, expected: str) -> None:

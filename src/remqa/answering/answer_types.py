@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from remqa.answering.figures import find_figures
+from remqa.answering.figures import era_years, find_figures
 from remqa.text.words import STOPWORDS, tokenize
 
 AnswerType = Literal[
@@ -30,9 +30,9 @@ _DATE = re.compile(
     r"eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
     r"seventeenth|eighteenth|nineteenth|twentieth|twenty-first)[\s-]century"
     r"|(?:1[0-9]{3}|20[0-9]{2})s?"
-    # a time counted back or by an era: "22,000 years ago", "~3000 yr BP", "43 AD", "AD 43"
-    r"|\d[\d,.]*(?:\s+(?:thousand|million|billion))?\s*(?:years?|yrs?)\s+(?:ago|(?-i:BP))"
-    r"|\d[\d,.]*\s*(?-i:BCE|BC|AD|CE|BP|B\.C\.|A\.D\.)|(?-i:AD|A\.D\.)\s*\d{1,4})(?:\b|(?<=\.))",
+    # a time counted back: "22,000 years ago", "~3000 yr BP" (a year with its era, "AD 43",
+    # is read by figures.era_years, the one grammar of eras)
+    r"|\d[\d,.]*(?:\s+(?:thousand|million|billion))?\s*(?:years?|yrs?)\s+(?:ago|(?-i:BP)))\b",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = (
@@ -59,7 +59,7 @@ class Span:
 def typed_spans(sentence: str, kind: AnswerType, question_stems: set[str]) -> list[Span]:
     """Spans of the sentence of the wanted kind that the question does not already say."""
     if kind == "date":
-        spans = [Span(m.start(), m.end(), m.group()) for m in _DATE.finditer(sentence)]
+        spans = _date_spans(sentence)
     elif kind in ("count", "measure", "amount"):
         spans = _number_spans(sentence, kind)
     elif kind in ("name", "place"):
@@ -72,6 +72,18 @@ def typed_spans(sentence: str, kind: AnswerType, question_stems: set[str]) -> li
     if kind in ("name", "place"):  # a name the question uses is its subject, not its answer
         return [s for s in spans if not _shares_a_word(s.text, question_stems)]
     return [s for s in spans if not _said_in_question(s.text, question_stems)]
+
+
+def _date_spans(sentence: str) -> list[Span]:
+    """Dates, periods and times counted back; a year with its era whole ("AD 1342", not
+    "1342")."""
+    eras = [Span(f.start, f.end, f.text) for f in era_years(sentence)]
+    spans = [
+        Span(m.start(), m.end(), m.group())
+        for m in _DATE.finditer(sentence)
+        if not any(e.start < m.end() and m.start() < e.end for e in eras)
+    ]
+    return sorted(spans + eras, key=lambda s: s.start)
 
 
 def _shares_a_word(text: str, question_stems: set[str]) -> bool:

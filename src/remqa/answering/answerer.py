@@ -40,7 +40,7 @@ from remqa.answering.figure_rules import SIMILAR_ENOUGH, choose_bound_figures
 from remqa.answering.figures import with_time_unit
 from remqa.answering.question import QuestionAnalysis
 from remqa.answering.reader import Reader, Reading
-from remqa.answering.selector import Selector, answerability, load_selector
+from remqa.answering.selector import Selector, load_selector, quoted_answerability
 from remqa.answering.spans import candidate_spans
 from remqa.errors import ModelCacheError
 from remqa.models import Answer, Passage
@@ -134,13 +134,13 @@ class Answerer:
         # The ranker orders the sentences; the classifier said how likely each answers.
         rank = self.selector.sentence.score(rows)
         order = sorted(range(len(cands)), key=lambda i: (-rank[i], cands[i].key))
-        ranked = [cands[i] for i in order]
-        good = [c for c in ranked if self.eligible(c, analysis)]
-        best = good[0] if good else None
-        confidence = round(best.probability if best else ranked[0].probability, 4)
+        allowed = [i for i in order if self.eligible(cands[i], analysis)]
+        quoted, answerable = quoted_answerability(allowed, [c.probability for c in cands])
+        good = [cands[i] for i in allowed]
+        best = None if quoted is None else cands[quoted]
+        confidence = round(cands[order[0] if quoted is None else quoted].probability, 4)
+        answerable = round(answerable, 4)
         # Refused when the likeliest sentences together are unlikely to answer (selector.py).
-        quoted = best.probability if best is not None else None
-        answerable = round(answerability((c.probability for c in cands), quoted), 4)
         if best is None or answerable < self.threshold:
             return self.refusal(question, analysis, cands, "selector", confidence, answerable)
         # A "when" or "how long" question no figure answered: the sentence must convince a

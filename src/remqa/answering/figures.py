@@ -9,7 +9,9 @@ Design notes:
 - Ordinals ("4th place", "fourth") are not figures; they rank, they do not measure.
 - Number words ("eight") are counts only when a plural noun follows, directly or after one
   modifier ("eight national projects"), so "one of the largest" yields nothing.
-- A bare 4-digit integer 1000-2100 is a year, even before a plural noun ("2000 mines").
+- A bare 4-digit integer 1000-2100 is a year, even before a plural noun ("2000 mines"); any
+  number written with its era is one too ("AD 120", "4000 BC", "8,500 BP"), its text keeping
+  the era.
 - A span of time written as one word ("a five-year course", "a 10-day strike") is a count of
   its unit.
 - Ranges are built by joining two adjacent figures over "-", "–", "to" (not "from X to Y",
@@ -406,6 +408,38 @@ def _durations(text: str) -> list[Figure]:
     return out
 
 
+# A year written with its era: "AD 120", "120 AD", "4000 BC", "300 B.C.", "476 CE", "8,500 BP".
+# Era letters in capitals only ("5 ce" is no era). The value counts from the common era, so
+# "753 BC" is -753 and never equals the year 753, and "8,500 BP" (before 1950, by convention)
+# is -6550.
+_ERA_YEAR = re.compile(
+    r"(?<![\w.,])(?:(?:AD|A\.D\.)\s?[0-9]{1,4}"
+    r"|(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,6})\s?(?:BCE|BC|B\.C\.(?:E\.)?|AD|A\.D\.|CE|C\.E\.|BP))"
+    r"(?![A-Za-z0-9-]|,[0-9])"
+)
+# A number, its era and a plural noun ("120 AD patients", "5 CE devices") is more likely a
+# count of something the letters abbreviate, unless a word of time leads ("in 43 AD legions").
+_TIME_LEAD = re.compile(
+    r"(?i)\b(?:in|by|from|until|till|to|since|before|after|around|about|circa|c\.|ca\.)\s+$"
+)
+
+
+def era_years(text: str) -> list[Figure]:
+    """The years of text written with their era, as year figures."""
+    out = []
+    for m in _ERA_YEAR.finditer(text):
+        era = re.sub(r"[^A-Z]", "", m[0])
+        number = float(re.sub(r"[^0-9]", "", m[0]))
+        if m[0][0].isdigit():  # the era after the number: is it an abbreviation?
+            after = _NEXT_WORD.match(text, m.end())
+            plural = after is not None and after[1].islower() and _singular(after[1])
+            if plural and not _TIME_LEAD.search(text, max(0, m.start() - 8), m.start()):
+                continue
+        value = -number if era in ("BC", "BCE") else 1950 - number if era == "BP" else number
+        out.append(Figure(m[0], m.start(), m.end(), "year", value, value))
+    return out
+
+
 # "two thirds of the flow", "a quarter of all exports", "half of the output": a share of
 # something, read as a percentage (its text stays as written).
 _DENOMINATORS = {
@@ -446,9 +480,10 @@ def find_figures(text: str) -> list[Figure]:
         else:
             out.append(tok)
     figures = [t.fig for t in out]
-    # A span of time in one word and a fraction of something replace what the pattern read
-    # there: "five-year" is a count of years, "two thirds" a share, not a count of thirds.
-    for whole in [*_durations(text), *_fractions(text)]:
+    # A span of time in one word, a fraction of something and a year with its era replace
+    # what the pattern read there: "five-year" is a count of years, "two thirds" a share, not
+    # a count of thirds, "AD 120" a year, not a count.
+    for whole in [*_durations(text), *_fractions(text), *era_years(text)]:
         figures = [f for f in figures if not (f.start < whole.end and whole.start < f.end)]
         figures.append(whole)
     return sorted(figures, key=lambda f: f.start)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +42,16 @@ def answerability(probabilities: Iterable[float], quoted: float | None) -> float
     if quoted is None or not top or quoted < QUOTED_SHARE * top[0]:
         return 0.0
     return 1.0 - math.prod(1.0 - p for p in top)
+
+
+def quoted_answerability(
+    allowed: Sequence[int], probabilities: Sequence[float]
+) -> tuple[int | None, float]:
+    """The sentence an answer quotes, the first of `allowed` (the candidates the rules allow,
+    in the ranker's order; None when there is none), and answerability() of all candidates
+    with its P: one rule for the answerer and for training's reading of held-out questions."""
+    quoted = allowed[0] if allowed else None
+    return quoted, answerability(probabilities, None if quoted is None else probabilities[quoted])
 
 
 @dataclass(frozen=True)
