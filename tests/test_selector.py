@@ -20,6 +20,7 @@ from remqa.answering.selector import (
     SHIPPED,
     answerability,
     load_selector,
+    quoted_answerability,
 )
 from remqa.answering.spans import SPAN_FEATURES, candidate_spans
 from remqa.errors import RemqaError
@@ -167,6 +168,15 @@ def test_answerability_reads_the_most_likely_sentences_together() -> None:
     assert answerability([0.9, 0.8], None) == 0.0
     assert answerability([0.9, 0.8, 0.1], 0.1) == 0.0
     assert answerability([0.9, 0.8, 0.1], 0.8) == pytest.approx(1 - 0.1 * 0.2 * 0.9)
+
+
+def test_the_answer_quotes_the_first_allowed_sentence_in_the_rankers_order() -> None:
+    """One rule for the answerer and for training: the quoted sentence is the first the rules
+    allow in the ranker's order (not the likeliest), and its P decides answerability."""
+    p = [0.9, 0.8, 0.1]
+    assert quoted_answerability([1, 2], p) == (1, answerability(p, 0.8))
+    assert quoted_answerability([2, 1], p) == (2, 0.0)  # ranked first, far less likely
+    assert quoted_answerability([], p) == (None, 0.0)  # the rules allow none
 
 
 def test_learned_answerer_refuses_below_its_threshold(
