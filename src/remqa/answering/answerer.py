@@ -138,7 +138,7 @@ class Answerer:
         quoted, answerable = quoted_answerability(allowed, [c.probability for c in cands])
         good = [cands[i] for i in allowed]
         best = None if quoted is None else cands[quoted]
-        confidence = round(cands[order[0] if quoted is None else quoted].probability, 4)
+        confidence = round((best if best is not None else cands[order[0]]).probability, 4)
         answerable = round(answerable, 4)
         # Refused when the likeliest sentences together are unlikely to answer (selector.py).
         if best is None or answerable < self.threshold:

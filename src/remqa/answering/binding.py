@@ -86,10 +86,12 @@ def measure_phrase(
 ) -> list[Token]:
     """The words saying what `figure` measures: after it up to the next break or figure
     when it reads "48% of antimony production", else before it ("bismuth (70%)")."""
-    if figure.kind == "year" and _opens_clause(text, figure, figures):
-        # "In 2017, rare earth mining resumed": a year that opens its clause dates what
-        # follows it; one that ends a clause ("the road was built in AD 120, and ...") dates
-        # the words before it, read below.
+    before_start = _limit(text, figure.start, figures, forward=False)
+    between = text[before_start : figure.start].split()
+    if figure.kind == "year" and len(between) <= 2:
+        # "In 2017, rare earth mining resumed": a year that opens its clause (at most two
+        # words, "In", "By late", before it) dates what follows it; one that ends a clause
+        # ("the road was built in AD 120, and ...") dates the words before it, read below.
         nxt = min([f.start for f in figures if f.start >= figure.end] + [len(text)])
         following = [t for t in tokens if figure.end <= t.start and t.end <= nxt]
         if following:
@@ -107,18 +109,10 @@ def measure_phrase(
     after = [t for t in tokens if figure.end <= t.start and t.end <= after_end]
     if after and after[0].text.lower() in _OF_WORDS:
         return after
-    before_start = _limit(text, figure.start, figures, forward=False)
-    between = text[before_start : figure.start].split()
     if any(f.end == before_start for f in figures) and between[:1] not in _CONJUNCTIONS:
         return after  # the words before belong to the previous figure ("15 types of REM")
     before = [t for t in tokens if before_start <= t.start and t.end <= figure.start]
     return before[-4:] if before else after
-
-
-def _opens_clause(text: str, figure: Figure, figures: Sequence[Figure]) -> bool:
-    """At most two words ("In", "By late") lead from its clause's start to the figure."""
-    start = _limit(text, figure.start, figures, forward=False)
-    return len(text[start : figure.start].split()) <= 2
 
 
 def clause_before(
